@@ -1,0 +1,67 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// The C libraries come from Debian's -dev packages and are found with pkg-config.
+// `.ci/run` checks that pkg-config finds each one before building, because
+// SwiftPM only warns about a missing .pc file and then fails at link time.
+let package = Package(
+    name: "logsieve",
+    products: [
+        .executable(name: "logsieve", targets: ["logsieve"]),
+        .library(name: "LogsieveCore", targets: ["LogsieveCore"]),
+        .library(name: "LogsieveIO", targets: ["LogsieveIO"]),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CCrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        .systemLibrary(
+            name: "CZstd",
+            pkgConfig: "libzstd",
+            providers: [.apt(["libzstd-dev"])]
+        ),
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        .systemLibrary(
+            name: "CRdKafka",
+            pkgConfig: "rdkafka",
+            providers: [.apt(["librdkafka-dev"])]
+        ),
+
+        // The engine: framing, scanning, redaction and the pipeline. No I/O.
+        .target(
+            name: "LogsieveCore",
+            dependencies: ["CCrypto"],
+            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
+        ),
+        // Byte sources and sinks: files, stdin, zstd and gzip streams.
+        .target(
+            name: "LogsieveIO",
+            dependencies: ["CZstd", "CZlib"]
+        ),
+        // The command line: argument parsing and wiring, nothing else.
+        .executableTarget(
+            name: "logsieve",
+            dependencies: ["LogsieveCore", "LogsieveIO", "CRdKafka", "CZstd", "CZlib", "CCrypto"]
+        ),
+
+        .testTarget(
+            name: "LogsieveCoreTests",
+            dependencies: ["LogsieveCore"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "LogsieveIOTests",
+            dependencies: ["LogsieveIO", "CZstd", "CZlib"]
+        ),
+        .testTarget(
+            name: "LogsieveEndToEndTests",
+            dependencies: ["logsieve"]
+        ),
+    ]
+)
