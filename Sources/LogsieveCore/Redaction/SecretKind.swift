@@ -19,6 +19,11 @@ public enum SecretKind: UInt8, CaseIterable, Sendable {
     case ssws
     case jwt
     case userinfo
+    // Found by URL parameter name, in URLs and query strings only.
+    case oauthCode
+    case oauthState
+    case urlSignature
+    case urlCredential
     // Found by token shape, anywhere in a string.
     case awsAccessKey
     case githubToken
@@ -60,6 +65,10 @@ public enum SecretKind: UInt8, CaseIterable, Sendable {
         case .ssws: "ssws"
         case .jwt: "jwt"
         case .userinfo: "userinfo"
+        case .oauthCode: "oauth_code"
+        case .oauthState: "oauth_state"
+        case .urlSignature: "signature"
+        case .urlCredential: "credential"
         case .awsAccessKey: "aws_access_key"
         case .githubToken: "github_token"
         case .gitlabToken: "gitlab_token"

@@ -1,0 +1,204 @@
+/// How input records are read.
+public enum InputFormat: String, Sendable, CaseIterable {
+    /// A stream of JSON values, one per line on the fast path.
+    case json
+    /// Plain text lines: the value detectors and URL rules run over each.
+    case text
+}
+
+/// Counters for `--stats`.
+public struct ProcessingStats: Sendable, Equatable {
+    public var eventsIn = 0
+    public var eventsOut = 0
+    public var eventsDropped = 0
+    /// Records written as `logsieve_invalid` envelopes.
+    public var invalidRecords = 0
+    /// Invalid records that were over `--max-line-bytes`.
+    public var overlongRecords = 0
+    /// Values in which the `--split` path found nothing.
+    public var splitMissing = 0
+    public var bytesIn = 0
+
+    public init() {}
+
+    public mutating func merge(_ other: ProcessingStats) {
+        eventsIn += other.eventsIn
+        eventsOut += other.eventsOut
+        eventsDropped += other.eventsDropped
+        invalidRecords += other.invalidRecords
+        overlongRecords += other.overlongRecords
+        splitMissing += other.splitMissing
+        bytesIn += other.bytesIn
+    }
+}
+
+/// Turns framed records into output NDJSON: values through the pipeline,
+/// invalid text into scrubbed envelopes, one output line per event.
+public final class EventProcessor {
+    public let pipeline: Pipeline
+    public let redactor: Redactor
+    public let inputFormat: InputFormat
+    /// `--split PATH`: the elements at this path become the events.
+    public let split: JSONPath?
+    public private(set) var stats = ProcessingStats()
+
+    private let maxDepth: Int
+    private let redactedValue = ByteBuffer(capacity: 64 * 1024)
+    private let stagingA = ByteBuffer(capacity: 64 * 1024)
+    private let stagingB = ByteBuffer(capacity: 64 * 1024)
+
+    public init(pipeline: Pipeline, redactor: Redactor, inputFormat: InputFormat = .json, split: JSONPath? = nil) {
+        self.pipeline = pipeline
+        self.redactor = redactor
+        self.inputFormat = inputFormat
+        self.split = split
+        maxDepth = redactor.configuration.maxDepth
+    }
+
+    /// Processes one record and appends its output lines to `output`.
+    public func process(_ record: FramedRecord, to output: ByteBuffer) -> LineVerdict {
+        if case .tooLong(let bytes) = record.kind {
+            stats.bytesIn += bytes + 1
+            stats.invalidRecords += 1
+            stats.overlongRecords += 1
+            redactor.appendDroppedEnvelope(
+                reason: "line longer than --max-line-bytes (\(bytes) bytes, limit \(maxLineBytesForMessage))",
+                offset: maxLineBytesForMessage, bytes: bytes, line: record.lineNumber, to: output)
+            output.append(ASCII.newline)
+            return .consumed
+        }
+        guard let base = record.bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), record.bytes.count > 0 else {
+            stats.bytesIn += 1
+            return .consumed
+        }
+        let count = record.bytes.count
+        if inputFormat == .text {
+            stats.bytesIn += count + 1
+            stats.eventsIn += 1
+            redactor.redactTextLine(base, count: count, to: output)
+            output.append(ASCII.newline)
+            stats.eventsOut += 1
+            return .consumed
+        }
+        let first = JSONLexer.skipWhitespace(base, from: 0, end: count)
+        guard first < count else {
+            stats.bytesIn += count + 1
+            return .consumed
+        }
+
+        let outputStart = output.count
+        let statsBefore = stats
+        redactor.beginEvent()
+        do {
+            var index = first
+            while index < count {
+                index = try processValue(base, from: index, end: count, to: output, joinsLines: record.kind == .multiLineValue)
+                index = JSONLexer.skipWhitespace(base, from: index, end: count)
+            }
+            redactor.resetFragmentState()
+            stats.bytesIn += count + 1
+            return .consumed
+        } catch {
+            output.truncate(to: outputStart)
+            stats = statsBefore
+            redactor.rollBackCounts(to: 0)
+            if record.kind == .line && error.isUnexpectedEnd && error.offset >= count
+                && (base[first] == ASCII.openBrace || base[first] == ASCII.openBracket) {
+                return .continuesOnNextLine
+            }
+            stats.bytesIn += count + 1
+            stats.invalidRecords += 1
+            redactor.appendInvalidEnvelope(base, count: count, error: error, line: record.lineNumber, to: output)
+            output.append(ASCII.newline)
+            return .consumed
+        }
+    }
+
+    /// The limit named in envelopes of over-long lines.
+    public var maxLineBytesForMessage = 0
+
+    /// Runs the value at `start` through the pipeline; returns the index after it.
+    private func processValue(
+        _ text: UnsafePointer<UInt8>, from start: Int, end: Int, to output: ByteBuffer, joinsLines: Bool
+    ) throws(JSONScanError) -> Int {
+        if pipeline.redactsFirst && split == nil {
+            redactedValue.removeAll()
+            let valueEnd = try redactor.redactValue(text, from: start, end: end, to: redactedValue)
+            stats.eventsIn += 1
+            try runStages(from: 1, UnsafePointer(redactedValue.base), count: redactedValue.count, to: output, joinsLines: joinsLines)
+            return valueEnd
+        }
+        let valueEnd = try JSONLexer.skipValue(text, from: start, end: end, depth: 0, maxDepth: maxDepth)
+        guard let split else {
+            stats.eventsIn += 1
+            try runStages(from: 0, text + start, count: valueEnd - start, to: output, joinsLines: joinsLines)
+            return valueEnd
+        }
+        var elements: [(Int, Int)] = []
+        try JSONPathLookup.forEachValue(text, start: start, end: valueEnd, path: split.components[...], maxDepth: maxDepth) {
+            elements.append(($0, $1))
+        }
+        if elements.isEmpty {
+            // The value passes whole rather than being lost.
+            stats.splitMissing += 1
+            elements.append((start, valueEnd))
+        }
+        for (elementStart, elementEnd) in elements {
+            stats.eventsIn += 1
+            try runStages(from: 0, text + elementStart, count: elementEnd - elementStart, to: output, joinsLines: joinsLines)
+        }
+        return valueEnd
+    }
+
+    private func runStages(
+        from firstStage: Int, _ event: UnsafePointer<UInt8>, count: Int, to output: ByteBuffer, joinsLines: Bool
+    ) throws(JSONScanError) {
+        var current = event
+        var currentCount = count
+        var useA = true
+        var stageIndex = firstStage
+        while stageIndex < pipeline.stages.count {
+            let target = useA ? stagingA : stagingB
+            target.removeAll()
+            switch try pipeline.stages[stageIndex].apply(current, count: currentCount, to: target) {
+            case .unchanged:
+                break
+            case .dropped:
+                stats.eventsDropped += 1
+                return
+            case .rewritten:
+                current = UnsafePointer(target.base)
+                currentCount = target.count
+                useA.toggle()
+            }
+            stageIndex += 1
+        }
+        if joinsLines {
+            Self.appendJoiningLines(current, count: currentCount, to: output)
+        } else {
+            output.append(current, count: currentCount)
+        }
+        output.append(ASCII.newline)
+        stats.eventsOut += 1
+    }
+
+    /// Appends a valid JSON value without its line breaks and the
+    /// indentation after them. A valid JSON string holds no raw line break,
+    /// so every one removed is whitespace between tokens.
+    static func appendJoiningLines(_ text: UnsafePointer<UInt8>, count: Int, to output: ByteBuffer) {
+        var index = 0
+        var runStart = 0
+        while index < count {
+            let byte = text[index]
+            guard byte == ASCII.newline || byte == ASCII.carriageReturn else {
+                index += 1
+                continue
+            }
+            output.append(text + runStart, count: index - runStart)
+            index += 1
+            while index < count && ByteClass.isWhitespace(text[index]) { index += 1 }
+            runStart = index
+        }
+        output.append(text + runStart, count: count - runStart)
+    }
+}

@@ -1,0 +1,200 @@
+/// Recognisers for credentials by their shape: HTTP authentication schemes,
+/// JWTs and PEM private keys. Each returns where the credential is, or nil.
+enum CredentialShapes {
+    enum Scheme {
+        case bearer, basic, digest, ssws
+
+        var kind: SecretKind {
+            switch self {
+            case .bearer: .bearer
+            case .basic: .basic
+            case .digest: .digest
+            case .ssws: .ssws
+            }
+        }
+    }
+
+    /// A scheme word, the spaces after it, and the credential.
+    struct SchemeCredential {
+        var scheme: Scheme
+        var credentialStart: Int
+        var credentialEnd: Int
+    }
+
+    /// Matches `Bearer <token68>`, `Basic <base64 of user:password>`,
+    /// `Digest <parameters>` and Okta's `SSWS <token>` at `index`, with the
+    /// scheme word in any letter case (RFC 9110 makes it case-insensitive).
+    static func schemeCredential(_ text: UnsafePointer<UInt8>, at index: Int, end: Int) -> SchemeCredential? {
+        let scheme: Scheme
+        let wordLength: Int
+        if hasPrefix(text, at: index, end: end, "bearer") {
+            (scheme, wordLength) = (.bearer, 6)
+        } else if hasPrefix(text, at: index, end: end, "basic") {
+            (scheme, wordLength) = (.basic, 5)
+        } else if hasPrefix(text, at: index, end: end, "digest") {
+            (scheme, wordLength) = (.digest, 6)
+        } else if hasPrefix(text, at: index, end: end, "ssws") {
+            (scheme, wordLength) = (.ssws, 4)
+        } else {
+            return nil
+        }
+        var start = index + wordLength
+        guard start < end, text[start] == ASCII.space || text[start] == ASCII.tab else { return nil }
+        while start < end && (text[start] == ASCII.space || text[start] == ASCII.tab) { start += 1 }
+        guard start < end, text[start] != ASCII.openBracket else { return nil }
+        let credentialEnd: Int
+        switch scheme {
+        case .bearer:
+            credentialEnd = token68End(text, from: start, end: end)
+            guard looksLikeToken(text, start, credentialEnd) else { return nil }
+        case .ssws:
+            var cursor = start
+            while cursor < end && ByteClass.token[Int(text[cursor])] { cursor += 1 }
+            guard cursor - start >= 20 else { return nil }
+            credentialEnd = cursor
+        case .basic:
+            credentialEnd = token68End(text, from: start, end: end)
+            guard credentialEnd - start >= 8, Base64.decodedContainsColon(text, start, credentialEnd) else { return nil }
+        case .digest:
+            guard let parametersEnd = digestParametersEnd(text, from: start, end: end) else { return nil }
+            credentialEnd = parametersEnd
+        }
+        return SchemeCredential(scheme: scheme, credentialStart: start, credentialEnd: credentialEnd)
+    }
+
+    /// The end of a token68 credential: `[A-Za-z0-9-._~+/]+` and trailing `=`.
+    static func token68End(_ text: UnsafePointer<UInt8>, from start: Int, end: Int) -> Int {
+        var cursor = start
+        while cursor < end && ByteClass.token68[Int(text[cursor])] { cursor += 1 }
+        while cursor < end && text[cursor] == ASCII.equals { cursor += 1 }
+        return cursor
+    }
+
+    /// Whether a word after `Bearer` is a token rather than English: at least
+    /// 8 characters with a digit or a symbol, or at least 24 characters.
+    private static func looksLikeToken(_ text: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        let length = end - start
+        guard length >= 8 else { return false }
+        if length >= 24 { return true }
+        for index in start..<end {
+            let byte = text[index]
+            if !((byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A) { return true }
+        }
+        return false
+    }
+
+    /// The end of Digest parameters: `name=value` or `name="value"`
+    /// separated by commas, at least two of them.
+    private static func digestParametersEnd(_ text: UnsafePointer<UInt8>, from start: Int, end: Int) -> Int? {
+        var cursor = start
+        var parameters = 0
+        var lastEnd = start
+        while cursor < end {
+            let nameStart = cursor
+            while cursor < end && ByteClass.token[Int(text[cursor])] { cursor += 1 }
+            guard cursor > nameStart, cursor < end, text[cursor] == ASCII.equals else { break }
+            cursor += 1
+            if cursor < end && text[cursor] == ASCII.quote {
+                cursor += 1
+                while cursor < end && text[cursor] != ASCII.quote { cursor += 1 }
+                guard cursor < end else { return parameters >= 1 ? end : nil }
+                cursor += 1
+            } else {
+                while cursor < end && ByteClass.token68[Int(text[cursor])] { cursor += 1 }
+            }
+            parameters += 1
+            lastEnd = cursor
+            while cursor < end && (text[cursor] == ASCII.comma || text[cursor] == ASCII.space) { cursor += 1 }
+        }
+        return parameters >= 2 ? lastEnd : nil
+    }
+
+    /// The parts of a JWT (RFC 7519) or JWE at `index`.
+    struct JWTSpan {
+        var end: Int
+        /// The index of the dot before the signature.
+        var signatureDot: Int
+        var hasSignature: Bool
+    }
+
+    /// Matches a JWS (`header.claims.signature`) or a JWE (five parts) whose
+    /// header decodes to a JSON object with an `alg` member. base64url of
+    /// `{` followed by `"`, a space or a newline starts with `ey` or `ew`.
+    static func jwt(_ text: UnsafePointer<UInt8>, at index: Int, end: Int) -> JWTSpan? {
+        guard index + 2 < end, text[index] == UInt8(ascii: "e"),
+              text[index + 1] == UInt8(ascii: "y") || text[index + 1] == UInt8(ascii: "w") else { return nil }
+        var dotCount = 0
+        var firstDot = 0
+        var lastDot = 0
+        var previousDot = 0
+        var cursor = index
+        while true {
+            let partStart = cursor
+            while cursor < end && ByteClass.base64URL[Int(text[cursor])] { cursor += 1 }
+            let partLength = cursor - partStart
+            if dotCount == 0 && partLength < 10 { return nil }
+            if dotCount == 1 && partLength < 2 { return nil }
+            guard cursor < end, text[cursor] == ASCII.dot, dotCount < 4 else { break }
+            if dotCount == 0 { firstDot = cursor }
+            previousDot = lastDot
+            lastDot = cursor
+            dotCount += 1
+            cursor += 1
+        }
+        if (dotCount == 3 || dotCount == 5) && cursor == lastDot + 1 {
+            // A full stop after the token, as at the end of a sentence.
+            cursor = lastDot
+            lastDot = previousDot
+            dotCount -= 1
+        }
+        guard dotCount == 2 || dotCount == 4 else { return nil }
+        guard Base64.decodedJSONHeaderHasAlg(text, index, firstDot) else { return nil }
+        let signatureDot = lastDot
+        return JWTSpan(end: cursor, signatureDot: signatureDot, hasSignature: cursor > signatureDot + 1)
+    }
+
+    /// Matches a PEM private key block (`-----BEGIN … PRIVATE KEY-----` to
+    /// the matching END line). Without an END line the block runs to the end
+    /// of the text, because a key cut short is still a key.
+    static func privateKeyBlockEnd(_ text: UnsafePointer<UInt8>, at index: Int, end: Int) -> Int? {
+        guard hasPrefix(text, at: index, end: end, "-----BEGIN ", caseSensitive: true) else { return nil }
+        var cursor = index + 11
+        let labelStart = cursor
+        while cursor < end && text[cursor] != ASCII.minus && text[cursor] != ASCII.newline { cursor += 1 }
+        guard contains(text, labelStart, cursor, "PRIVATE KEY") else { return nil }
+        while cursor + 9 <= end {
+            if hasPrefix(text, at: cursor, end: end, "-----END ", caseSensitive: true) {
+                cursor += 9
+                while cursor < end && text[cursor] != ASCII.minus && text[cursor] != ASCII.newline { cursor += 1 }
+                while cursor < end && text[cursor] == ASCII.minus { cursor += 1 }
+                return cursor
+            }
+            cursor += 1
+        }
+        return end
+    }
+
+    /// Whether `text[index...]` starts with the ASCII `prefix`, ignoring
+    /// letter case unless `caseSensitive`.
+    static func hasPrefix(
+        _ text: UnsafePointer<UInt8>, at index: Int, end: Int, _ prefix: StaticString, caseSensitive: Bool = false
+    ) -> Bool {
+        let length = prefix.utf8CodeUnitCount
+        guard end - index >= length else { return false }
+        let expected = prefix.utf8Start
+        for offset in 0..<length {
+            let byte = caseSensitive ? text[index + offset] : ByteClass.lowercased(text[index + offset])
+            if byte != expected[offset] { return false }
+        }
+        return true
+    }
+
+    private static func contains(_ text: UnsafePointer<UInt8>, _ start: Int, _ end: Int, _ needle: StaticString) -> Bool {
+        var index = start
+        while index < end {
+            if hasPrefix(text, at: index, end: end, needle, caseSensitive: true) { return true }
+            index += 1
+        }
+        return false
+    }
+}

@@ -1,0 +1,243 @@
+/// Secrets named in text: `name=value` (query strings, fragments, form
+/// bodies, connection strings) and `name: value` (header lines, YAML-ish
+/// logs, JSON fragments).
+extension Redactor {
+    /// Applies the parameter rules at the `=` at `separator` and returns
+    /// where the scan goes on.
+    func applyParameterRule(_ scrub: inout TextScrub, separator: Int, level: Int) -> Int {
+        let text = scrub.text
+        let end = scrub.end
+        let nameStart = Self.nameStart(text, before: separator)
+        guard nameStart < separator else { return separator + 1 }
+        // URL-only names (`code`, `state`, …) count after `?`, `&`, `#` or
+        // `;`, or at the start of a bare query string, not in prose.
+        let inURL: Bool
+        if nameStart == 0 {
+            inURL = true
+        } else {
+            let before = text[nameStart - 1]
+            inURL = before == UInt8(ascii: "?") || before == ASCII.ampersand || before == UInt8(ascii: "#")
+                || before == ASCII.semicolon
+        }
+        let decodedName = scratchBuffer(level: level, slot: 2)
+        PercentEncoding.decode(text + nameStart, count: separator - nameStart, into: decodedName)
+        keyNormalizer.normalize(decodedName.base, count: decodedName.count)
+        guard let rule = configuration.keyRules.parameterRule(
+            normalized: keyNormalizer.buffer, count: keyNormalizer.count, inURL: inURL) else {
+            return separator + 1
+        }
+        var valueStart = separator + 1
+        var valueEnd: Int
+        if valueStart < end && (text[valueStart] == ASCII.quote || text[valueStart] == UInt8(ascii: "'")) {
+            let quote = text[valueStart]
+            valueStart += 1
+            valueEnd = valueStart
+            while valueEnd < end && text[valueEnd] != quote { valueEnd += 1 }
+        } else {
+            valueEnd = valueStart
+            while valueEnd < end && !Self.endsParameterValue(text[valueEnd], inURL: inURL) { valueEnd += 1 }
+        }
+        guard valueEnd > valueStart else { return separator + 1 }
+        if Self.isMarker(text + valueStart, count: valueEnd - valueStart)
+            || CredentialShapes.hasPrefix(text, at: valueStart, end: valueEnd, "%5bredacted") {
+            return valueEnd
+        }
+        replaceNamedValue(&scrub, valueStart, valueEnd, rule: rule, percentEncoded: true, level: level)
+        return valueEnd
+    }
+
+    /// Applies the key rules at the `:` at `separator`: `Authorization:
+    /// Bearer …`, `"password": "…"`, `token: …`. Names of name/value pairs
+    /// are remembered in `scrub.pendingPairRule`.
+    func applyKeyRule(_ scrub: inout TextScrub, separator: Int, level: Int) -> Int {
+        let text = scrub.text
+        let end = scrub.end
+        var nameEnd = separator
+        while nameEnd > 0 && (text[nameEnd - 1] == ASCII.space || text[nameEnd - 1] == ASCII.tab) { nameEnd -= 1 }
+        if nameEnd > 0 && (text[nameEnd - 1] == ASCII.quote || text[nameEnd - 1] == UInt8(ascii: "'")) { nameEnd -= 1 }
+        let nameStart = Self.nameStart(text, before: nameEnd)
+        guard nameStart < nameEnd else { return separator + 1 }
+        keyNormalizer.normalize(text + nameStart, count: nameEnd - nameStart)
+        let role = configuration.keyRules.role(normalized: keyNormalizer.buffer, count: keyNormalizer.count)
+        let rule: KeyRule
+        switch role {
+        case .secret(let secretRule):
+            rule = secretRule
+        case .pairName:
+            if let (start, valueEnd) = Self.quotedValue(text, after: separator, end: end) {
+                keyNormalizer.normalize(text + start, count: valueEnd - start)
+                scrub.pendingPairRule = configuration.keyRules.parameterRule(
+                    normalized: keyNormalizer.buffer, count: keyNormalizer.count, inURL: false)
+            }
+            return separator + 1
+        case .pairValue:
+            guard let pending = scrub.pendingPairRule else { return separator + 1 }
+            scrub.pendingPairRule = nil
+            rule = pending
+        default:
+            return separator + 1
+        }
+
+        var valueStart = separator + 1
+        while valueStart < end && (text[valueStart] == ASCII.space || text[valueStart] == ASCII.tab) { valueStart += 1 }
+        guard valueStart < end else { return end }
+        let valueEnd: Int
+        switch text[valueStart] {
+        case ASCII.quote, UInt8(ascii: "'"):
+            let quote = text[valueStart]
+            valueStart += 1
+            var cursor = valueStart
+            while cursor < end && text[cursor] != quote {
+                cursor += text[cursor] == ASCII.backslash ? 2 : 1
+            }
+            valueEnd = min(cursor, end)
+        case ASCII.openBrace, ASCII.openBracket:
+            valueEnd = Self.bracketedValueEnd(text, from: valueStart, end: end)
+        case UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "n"):
+            if CredentialShapes.hasPrefix(text, at: valueStart, end: end, "true", caseSensitive: true)
+                || CredentialShapes.hasPrefix(text, at: valueStart, end: end, "false", caseSensitive: true)
+                || CredentialShapes.hasPrefix(text, at: valueStart, end: end, "null", caseSensitive: true) {
+                return valueStart
+            }
+            fallthrough
+        default:
+            var cursor = valueStart
+            if rule.style != .plain {
+                // Header values run to the end of the line.
+                while cursor < end && text[cursor] != ASCII.newline && text[cursor] != ASCII.carriageReturn { cursor += 1 }
+            } else {
+                while cursor < end && !Self.endsKeyValue(text[cursor]) { cursor += 1 }
+            }
+            valueEnd = cursor
+        }
+        guard valueEnd > valueStart else { return valueStart }
+        if Self.isMarker(text + valueStart, count: valueEnd - valueStart) { return valueEnd }
+        replaceNamedValue(&scrub, valueStart, valueEnd, rule: rule, percentEncoded: false, level: level)
+        return valueEnd
+    }
+
+    /// Replaces `text[start..<end]` by the redacted form of the value.
+    private func replaceNamedValue(
+        _ scrub: inout TextScrub, _ start: Int, _ end: Int, rule: KeyRule, percentEncoded: Bool, level: Int
+    ) {
+        var value = scrub.text + start
+        var count = end - start
+        if percentEncoded {
+            // The fingerprint is over the decoded value, so that a token in a
+            // URL and in a header gets the same one.
+            let decoded = scratchBuffer(level: level, slot: 2)
+            PercentEncoding.decode(value, count: count, into: decoded)
+            value = UnsafePointer(decoded.base)
+            count = decoded.count
+        }
+        let output = scrub.beginReplacement(at: start)
+        if percentEncoded {
+            // Inside a URL, cookie and header styles make no sense: the value
+            // is one secret, with the kind refined by its scheme or shape.
+            if rule.style == .authorization {
+                if let match = CredentialShapes.schemeCredential(value, at: 0, end: count) {
+                    appendMarker(match.scheme.kind, secret: value + match.credentialStart,
+                                 count: count - match.credentialStart, to: output)
+                } else {
+                    appendPlainSecret(value, count: count, kind: .authorization, to: output)
+                }
+            } else {
+                appendPlainSecret(value, count: count, kind: rule.kind, to: output)
+            }
+        } else {
+            appendSecretValue(value, count: count, rule: rule, to: output, level: level)
+        }
+        scrub.endReplacement(at: end)
+    }
+
+    /// The start of the name that ends at `end`, at most 128 bytes back.
+    private static func nameStart(_ text: UnsafePointer<UInt8>, before end: Int) -> Int {
+        var start = end
+        let limit = max(0, end - 128)
+        while start > limit && ByteClass.name[Int(text[start - 1])] { start -= 1 }
+        return start
+    }
+
+    @inline(__always)
+    private static func endsParameterValue(_ byte: UInt8, inURL: Bool) -> Bool {
+        switch byte {
+        case ASCII.ampersand, ASCII.quote, UInt8(ascii: "'"), UInt8(ascii: "<"), UInt8(ascii: ">"),
+             ASCII.space, ASCII.tab, ASCII.newline, ASCII.carriageReturn, UInt8(ascii: "#"):
+            return true
+        case ASCII.semicolon, ASCII.comma, UInt8(ascii: ")"), ASCII.closeBracket, ASCII.closeBrace:
+            return !inURL
+        default:
+            return false
+        }
+    }
+
+    @inline(__always)
+    private static func endsKeyValue(_ byte: UInt8) -> Bool {
+        switch byte {
+        case ASCII.space, ASCII.tab, ASCII.newline, ASCII.carriageReturn, ASCII.comma, ASCII.semicolon,
+             ASCII.quote, UInt8(ascii: "'"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: ")"),
+             ASCII.closeBracket, ASCII.closeBrace, ASCII.ampersand:
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// The content of a quoted value after `separator`, if there is one.
+    private static func quotedValue(_ text: UnsafePointer<UInt8>, after separator: Int, end: Int) -> (Int, Int)? {
+        var start = separator + 1
+        while start < end && (text[start] == ASCII.space || text[start] == ASCII.tab) { start += 1 }
+        guard start < end, text[start] == ASCII.quote else { return nil }
+        start += 1
+        var valueEnd = start
+        while valueEnd < end && text[valueEnd] != ASCII.quote { valueEnd += 1 }
+        return (start, valueEnd)
+    }
+
+    /// The end of a `{…}` or `[…]` value in text, skipping quoted strings;
+    /// the end of the text if it is not closed.
+    private static func bracketedValueEnd(_ text: UnsafePointer<UInt8>, from start: Int, end: Int) -> Int {
+        var depth = 0
+        var cursor = start
+        var inString = false
+        while cursor < end {
+            let byte = text[cursor]
+            if inString {
+                if byte == ASCII.backslash {
+                    cursor += 1
+                } else if byte == ASCII.quote {
+                    inString = false
+                }
+            } else if byte == ASCII.quote {
+                inString = true
+            } else if byte == ASCII.openBrace || byte == ASCII.openBracket {
+                depth += 1
+            } else if byte == ASCII.closeBrace || byte == ASCII.closeBracket {
+                depth -= 1
+                if depth == 0 { return cursor + 1 }
+            }
+            cursor += 1
+        }
+        return end
+    }
+}
+
+/// Percent-decoding (RFC 3986) of names and values found in URLs.
+enum PercentEncoding {
+    /// Appends `text[0..<count]` with each valid `%XX` decoded; other bytes,
+    /// `+` included, stay as they are.
+    static func decode(_ text: UnsafePointer<UInt8>, count: Int, into output: ByteBuffer) {
+        var index = 0
+        while index < count {
+            let byte = text[index]
+            if byte == ASCII.percent, index + 2 < count,
+               let high = ByteClass.hexValue(text[index + 1]), let low = ByteClass.hexValue(text[index + 2]) {
+                output.append(high << 4 | low)
+                index += 3
+            } else {
+                output.append(byte)
+                index += 1
+            }
+        }
+    }
+}

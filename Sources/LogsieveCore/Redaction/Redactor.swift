@@ -1,0 +1,78 @@
+/// The redaction engine for one thread.
+///
+/// It works on raw UTF-8 bytes: it finds keys and strings in the input,
+/// decodes escapes only where a key or value must be compared, and copies
+/// every byte that is not redacted through unchanged. Its facets live in
+/// the `Redactor+*.swift` files:
+/// - `+JSON`: the structural pass over a JSON value (key rules, name/value
+///   pairs, cookie jars, whole values under secret keys);
+/// - `+Text`: the scan of string content (value detectors, parameters,
+///   JSON inside strings);
+/// - `+Credentials`, `+Parameters`, `+Cookies`: the individual rules;
+/// - `+Fragments`: text that is not valid JSON, scrubbed token by token;
+/// - `+Markers`: the replacement text.
+///
+/// A redactor is not thread-safe: make one per thread. Instances share
+/// nothing mutable, so several can run in parallel.
+public final class Redactor {
+    public let configuration: RedactorConfiguration
+    let fingerprinter: Fingerprinter
+    public private(set) var counts = RedactionCounts()
+    /// The kinds counted since the last `markCounts()`, so that the counts of a pass
+    /// that failed half-way can be taken back.
+    private var countJournal: [SecretKind] = []
+
+    /// Scratch buffers, two per nesting level of JSON inside strings, so
+    /// that no level overwrites a buffer that an outer level still reads.
+    private var scratch: [ByteBuffer] = []
+    var keyNormalizer = KeyNormalizer()
+    /// The pending name of a name/value pair seen in invalid text, carried
+    /// from one invalid line to the next.
+    var fragmentState = FragmentState()
+
+    public init(configuration: RedactorConfiguration, fingerprinter: Fingerprinter) {
+        self.configuration = configuration
+        self.fingerprinter = fingerprinter
+    }
+
+    deinit {
+        keyNormalizer.deallocate()
+    }
+
+    /// The scratch buffer `slot` (0 or 1) of nesting `level`, emptied.
+    func scratchBuffer(level: Int, slot: Int) -> ByteBuffer {
+        let index = level * 2 + slot
+        while scratch.count <= index { scratch.append(ByteBuffer(capacity: 4096)) }
+        let buffer = scratch[index]
+        buffer.removeAll()
+        return buffer
+    }
+
+    public func resetCounts() {
+        counts = RedactionCounts()
+        countJournal.removeAll(keepingCapacity: true)
+    }
+
+    @inline(__always)
+    func countRedaction(_ kind: SecretKind) {
+        counts.add(kind)
+        countJournal.append(kind)
+    }
+
+    /// Starts a new journal of counted redactions, once per event.
+    public func beginEvent() {
+        countJournal.removeAll(keepingCapacity: true)
+    }
+
+    /// A mark in the journal, for `rollBackCounts(to:)`.
+    public func markCounts() -> Int {
+        countJournal.count
+    }
+
+    /// Takes back every redaction counted since `mark`.
+    public func rollBackCounts(to mark: Int) {
+        guard mark <= countJournal.count else { return }
+        for kind in countJournal[mark...] { counts.subtract(kind) }
+        countJournal.removeSubrange(mark...)
+    }
+}

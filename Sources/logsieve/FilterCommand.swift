@@ -1,0 +1,150 @@
+import Foundation
+import LogsieveCore
+import LogsieveIO
+
+/// The filter: inputs through the framer and the pipeline to the output.
+struct FilterCommand {
+    let options: FilterOptions
+    let environment: [String: String]
+
+    /// Output is written when this much is buffered, or sooner when the
+    /// input has nothing more to read at once, so that `tail -f | logsieve`
+    /// shows each event as soon as it is read.
+    static let flushThreshold = 256 * 1024
+
+    func run() throws -> Int32 {
+        let expression = try options.pipelineExpression()
+        let split = try options.splitPath()
+        let key = try KeyLoading.loadKey(keyFile: options.keyFile, environment: environment)
+        if key.isEphemeral && options.replacement == .fingerprint && !options.noRedact {
+            Diagnostics.warn("no fingerprint key configured (--key-file, \(KeyLoading.fileVariable) or \(KeyLoading.valueVariable)); using a random key, so fingerprints will not match those of other runs")
+        }
+        try refuseOutputOverInput()
+
+        let redactor = Redactor(configuration: options.redactorConfiguration(), fingerprinter: Fingerprinter(key: key))
+        let processor = EventProcessor(pipeline: Pipeline(expression: expression, redactor: redactor), redactor: redactor,
+                                       inputFormat: options.inputFormat, split: split)
+        processor.maxLineBytesForMessage = options.maxLineBytes
+
+        let sink: ByteSink
+        do {
+            var outputOptions = OutputOptions()
+            outputOptions.allowSymlink = options.allowsOutputSymlink
+            sink = try Outputs.open(path: options.output, options: outputOptions)
+        } catch {
+            throw RuntimeFailure(error.description)
+        }
+
+        let started = Date()
+        let writer = OutputWriter(sink: sink, threshold: Self.flushThreshold)
+        var status: Int32
+        do {
+            status = try pump(into: writer, processor: processor)
+            try writer.flush()
+            try sink.close()
+        } catch {
+            if error.reason == .brokenPipe {
+                // The reader went away (`| head`): not an error.
+                return ExitStatus.success
+            }
+            throw RuntimeFailure(error.description)
+        }
+        let bytesOut = writer.bytesWritten
+
+        if options.printsStats {
+            StatsReport.print(processor.stats, counts: redactor.counts, bytesOut: bytesOut,
+                              seconds: Date().timeIntervalSince(started))
+        }
+        if options.failsOnInvalid && processor.stats.invalidRecords > 0 && status == ExitStatus.success {
+            Diagnostics.error("\(processor.stats.invalidRecords) input record(s) were not valid JSON (--fail-on-invalid)")
+            status = ExitStatus.failure
+        }
+        return status
+    }
+
+    /// Reads every input through the framer and the processor. Returns the
+    /// exit status so far: a failed input does not stop the others.
+    private func pump(into writer: OutputWriter, processor: EventProcessor) throws(IOFailure) -> Int32 {
+        var status = ExitStatus.success
+        let framer = NDJSONFramer(maxLineBytes: options.maxLineBytes)
+        let output = writer.buffer
+        for path in options.inputs.isEmpty ? ["-"] : options.inputs {
+            let source: ByteSource
+            do {
+                source = try Inputs.open(path: path)
+            } catch {
+                Diagnostics.error(error.description)
+                status = ExitStatus.failure
+                continue
+            }
+            defer { source.close() }
+            framer.startInput()
+            while true {
+                let space = framer.writableSpace()
+                let count: Int
+                do {
+                    count = try source.read(into: space)
+                } catch {
+                    // What was read so far is kept; the rest of this input is lost.
+                    framer.drain(atEndOfInput: true) { processor.process($0, to: output) }
+                    Diagnostics.error(error.description)
+                    status = ExitStatus.failure
+                    break
+                }
+                if count == 0 {
+                    framer.drain(atEndOfInput: true) { processor.process($0, to: output) }
+                    break
+                }
+                framer.didRead(count)
+                framer.drain(atEndOfInput: false) { processor.process($0, to: output) }
+                if count < space.count {
+                    try writer.flush()
+                } else {
+                    try writer.flushIfFull()
+                }
+            }
+            try writer.flush()
+        }
+        return status
+    }
+
+    /// Refuses `-o FILE` when FILE is one of the inputs, which opening the
+    /// output would truncate before it is read.
+    private func refuseOutputOverInput() throws {
+        guard let output = options.output, output != "-" else { return }
+        var outputStatus = stat()
+        guard stat(output, &outputStatus) == 0 else { return }
+        for input in options.inputs where input != "-" {
+            var inputStatus = stat()
+            if stat(input, &inputStatus) == 0 && inputStatus.st_dev == outputStatus.st_dev
+                && inputStatus.st_ino == outputStatus.st_ino {
+                throw UsageError("the output \(output) is also an input; write to another file")
+            }
+        }
+    }
+}
+
+/// The output buffer and the sink it is flushed to.
+final class OutputWriter {
+    let sink: ByteSink
+    let buffer: ByteBuffer
+    let threshold: Int
+    private(set) var bytesWritten = 0
+
+    init(sink: ByteSink, threshold: Int) {
+        self.sink = sink
+        self.threshold = threshold
+        buffer = ByteBuffer(capacity: threshold * 2)
+    }
+
+    func flushIfFull() throws(IOFailure) {
+        if buffer.count >= threshold { try flush() }
+    }
+
+    func flush() throws(IOFailure) {
+        guard !buffer.isEmpty else { return }
+        try sink.write(buffer.bytes)
+        bytesWritten += buffer.count
+        buffer.removeAll()
+    }
+}

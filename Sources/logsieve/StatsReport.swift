@@ -1,0 +1,27 @@
+import LogsieveCore
+
+/// The `--stats` summary on stderr: counts only, never content.
+enum StatsReport {
+    static func print(_ stats: ProcessingStats, counts: RedactionCounts, bytesOut: Int, seconds: Double) {
+        let megabytes = Double(stats.bytesIn) / 1_000_000
+        let rate = seconds > 0 ? megabytes / seconds : 0
+        let eventRate = seconds > 0 ? Double(stats.eventsIn) / seconds : 0
+        var lines = [
+            "events: \(stats.eventsIn) in, \(stats.eventsOut) out, \(stats.eventsDropped) dropped by select",
+            "invalid records: \(stats.invalidRecords) (\(stats.overlongRecords) over --max-line-bytes)",
+            "bytes: \(stats.bytesIn) in, \(bytesOut) out",
+            "time: \(format(seconds)) s, \(format(rate)) MB/s, \(Int(eventRate)) events/s",
+        ]
+        if stats.splitMissing > 0 {
+            lines.append("values without the --split path: \(stats.splitMissing)")
+        }
+        let byKind = SecretKind.allCases.filter { counts[$0] > 0 }.map { "\($0.name) \(counts[$0])" }
+        lines.append("redactions: \(counts.total)" + (byKind.isEmpty ? "" : " (" + byKind.joined(separator: ", ") + ")"))
+        for line in lines { Diagnostics.write("logsieve: stats: \(line)\n") }
+    }
+
+    private static func format(_ value: Double) -> String {
+        let rounded = (value * 100).rounded() / 100
+        return String(rounded)
+    }
+}
