@@ -246,6 +246,9 @@ struct MultiLineTracker {
     private var depth = 0
     private var inString = false
     private var escaped = false
+    /// Where the value ended, once it has: the framer may still be waiting
+    /// for the end of that line.
+    private var valueEnd: Int? = nil
 
     init(recordStart: Int) {
         position = recordStart
@@ -253,9 +256,11 @@ struct MultiLineTracker {
 
     mutating func shift(by offset: Int) {
         position -= offset
+        if let valueEnd { self.valueEnd = valueEnd - offset }
     }
 
     mutating func advance(_ buffer: UnsafePointer<UInt8>, end: Int) -> Outcome {
+        if let valueEnd { return .complete(valueEnd: valueEnd) }
         while position < end {
             let byte = buffer[position]
             if byte == ASCII.newline {
@@ -290,7 +295,10 @@ struct MultiLineTracker {
                 depth += 1
             case ASCII.closeBrace, ASCII.closeBracket:
                 depth -= 1
-                if depth <= 0 { return .complete(valueEnd: position) }
+                if depth <= 0 {
+                    valueEnd = position
+                    return .complete(valueEnd: position)
+                }
             default:
                 break
             }
