@@ -52,8 +52,7 @@ let package = Package(
 
         .testTarget(
             name: "LogsieveCoreTests",
-            dependencies: ["LogsieveCore"],
-            resources: [.copy("Fixtures")]
+            dependencies: ["LogsieveCore"]
         ),
         .testTarget(
             name: "LogsieveIOTests",
