@@ -4,7 +4,9 @@
 struct JSONPass {
     let text: UnsafePointer<UInt8>
     let end: Int
-    let output: ByteBuffer
+    /// Unowned: the caller keeps the buffer alive for the whole pass, and a
+    /// strong reference would cost a retain and a release per copy.
+    unowned(unsafe) let output: ByteBuffer
     var copyFrom: Int
     /// Whether anything was redacted.
     var changed = false

@@ -1,5 +1,5 @@
 /// How a value that a key rule marks as secret is taken apart.
-public enum ValueStyle: UInt8, Sendable {
+public enum ValueStyle: UInt8, Sendable, BitwiseCopyable {
     /// The whole value is one secret.
     case plain
     /// `a=1; sid=XYZ`: every cookie value is a secret, names stay.
@@ -12,7 +12,7 @@ public enum ValueStyle: UInt8, Sendable {
 }
 
 /// A key rule: the kind a matching value is redacted as, and how.
-public struct KeyRule: Sendable, Equatable {
+public struct KeyRule: Sendable, Equatable, BitwiseCopyable {
     public var kind: SecretKind
     public var style: ValueStyle
 
@@ -23,7 +23,7 @@ public struct KeyRule: Sendable, Equatable {
 }
 
 /// What a key means to the redactor.
-enum KeyRole: Equatable {
+enum KeyRole: Equatable, BitwiseCopyable {
     /// Not a secret and not structural.
     case none
     /// The value is a secret.
@@ -45,9 +45,12 @@ enum KeyRole: Equatable {
 /// are all `xapikey`. A normalised key is a secret when it equals an exact
 /// rule or ends with a suffix rule, unless the exclusion list names it.
 public struct KeyRuleSet: Sendable {
-    private var exact: NormalizedKeyTable<KeyRole>
-    private var suffixes: [([UInt8], KeyRule)]
-    private var urlParameters: NormalizedKeyTable<KeyRule>
+    /// The rules as data, in the order they were given; the tables below
+    /// are built from them after every change.
+    private var exactEntries: [([UInt8], KeyRole)] = []
+    private var suffixEntries: [([UInt8], KeyRule)] = []
+    private var urlParameterEntries: [([UInt8], KeyRule)] = []
+    private var compiled: CompiledKeyRules
 
     /// Exact key rules, as written in the README.
     public static let defaultExactRules: [(String, KeyRule)] = [
@@ -150,23 +153,24 @@ public struct KeyRuleSet: Sendable {
     public static let `default` = KeyRuleSet()
 
     public init() {
-        exact = NormalizedKeyTable()
-        suffixes = Self.defaultSuffixRules.map { (Self.normalize($0.0), $0.1) }
-        urlParameters = NormalizedKeyTable()
-        for (key, role) in Self.structuralKeys { exact.insert(Self.normalize(key), role) }
-        for (key, rule) in Self.defaultExactRules { exact.insert(Self.normalize(key), .secret(rule)) }
-        for key in Self.defaultExclusions { exact.insert(Self.normalize(key), KeyRole.none) }
-        for (key, rule) in Self.defaultURLParameterRules { urlParameters.insert(Self.normalize(key), rule) }
+        for (key, role) in Self.structuralKeys { exactEntries.append((Self.normalize(key), role)) }
+        for (key, rule) in Self.defaultExactRules { exactEntries.append((Self.normalize(key), .secret(rule))) }
+        for key in Self.defaultExclusions { exactEntries.append((Self.normalize(key), KeyRole.none)) }
+        suffixEntries = Self.defaultSuffixRules.map { (Self.normalize($0.0), $0.1) }
+        urlParameterEntries = Self.defaultURLParameterRules.map { (Self.normalize($0.0), $0.1) }
+        compiled = CompiledKeyRules(exact: exactEntries, suffixes: suffixEntries, urlParameters: urlParameterEntries)
     }
 
     /// Adds an exact rule, or replaces the one with the same normalised key.
     public mutating func addSecretKey(_ key: String, rule: KeyRule = KeyRule(.secret)) {
-        exact.insert(Self.normalize(key), .secret(rule))
+        exactEntries.append((Self.normalize(key), .secret(rule)))
+        compiled = CompiledKeyRules(exact: exactEntries, suffixes: suffixEntries, urlParameters: urlParameterEntries)
     }
 
     /// Marks a key as not secret, whatever rule would match it.
     public mutating func excludeKey(_ key: String) {
-        exact.insert(Self.normalize(key), KeyRole.none)
+        exactEntries.append((Self.normalize(key), KeyRole.none))
+        compiled = CompiledKeyRules(exact: exactEntries, suffixes: suffixEntries, urlParameters: urlParameterEntries)
     }
 
     /// Normalises a key written in the rules (no JSON escapes).
@@ -178,7 +182,66 @@ public struct KeyRuleSet: Sendable {
         return normalized
     }
 
+    /// The lookup tables, shared read-only by every redactor.
+    var tables: CompiledKeyRules { compiled }
+
+    func role(normalized key: UnsafePointer<UInt8>, count: Int) -> KeyRole {
+        compiled.role(normalized: key, count: count)
+    }
+
+    func parameterRule(normalized key: UnsafePointer<UInt8>, count: Int, inURL: Bool) -> KeyRule? {
+        compiled.parameterRule(normalized: key, count: count, inURL: inURL)
+    }
+}
+
+/// The key rules as lookup tables. Built once per rule set and read-only
+/// afterwards, so redactors on several threads share one instance.
+final class CompiledKeyRules: @unchecked Sendable {
+    private let exact: NormalizedKeyTable<KeyRole>
+    private let urlParameters: NormalizedKeyTable<KeyRule>
+    private let suffixBytes: UnsafeMutablePointer<UInt8>
+    private let suffixCount: Int
+    private let suffixStarts: UnsafeMutablePointer<Int>
+    private let suffixLengths: UnsafeMutablePointer<Int>
+    private let suffixRules: UnsafeMutablePointer<KeyRule>
+    /// The last bytes of all suffixes, so that most keys are rejected with
+    /// one load.
+    private let isSuffixEnd: UnsafeMutablePointer<Bool>
+
+    init(exact: [([UInt8], KeyRole)], suffixes: [([UInt8], KeyRule)], urlParameters: [([UInt8], KeyRule)]) {
+        self.exact = NormalizedKeyTable(exact)
+        self.urlParameters = NormalizedKeyTable(urlParameters)
+        suffixCount = suffixes.count
+        let total = suffixes.reduce(0) { $0 + $1.0.count }
+        suffixBytes = .allocate(capacity: max(total, 1))
+        suffixStarts = .allocate(capacity: max(suffixCount, 1))
+        suffixLengths = .allocate(capacity: max(suffixCount, 1))
+        suffixRules = .allocate(capacity: max(suffixCount, 1))
+        isSuffixEnd = .allocate(capacity: 256)
+        isSuffixEnd.initialize(repeating: false, count: 256)
+        var offset = 0
+        for (index, (suffix, rule)) in suffixes.enumerated() {
+            suffix.withUnsafeBufferPointer { (suffixBytes + offset).initialize(from: $0.baseAddress!, count: suffix.count) }
+            suffixStarts[index] = offset
+            suffixLengths[index] = suffix.count
+            (suffixRules + index).initialize(to: rule)
+            if let last = suffix.last { isSuffixEnd[Int(last)] = true }
+            offset += suffix.count
+        }
+    }
+
+    deinit {
+        exact.deallocate()
+        urlParameters.deallocate()
+        suffixBytes.deallocate()
+        suffixStarts.deallocate()
+        suffixLengths.deallocate()
+        suffixRules.deallocate()
+        isSuffixEnd.deallocate()
+    }
+
     /// The role of a normalised key.
+    @inline(__always)
     func role(normalized key: UnsafePointer<UInt8>, count: Int) -> KeyRole {
         if let role = exact.lookup(key, count: count) { return role }
         if let rule = suffixRule(key, count: count) { return .secret(rule) }
@@ -194,15 +257,12 @@ public struct KeyRuleSet: Sendable {
     }
 
     private func suffixRule(_ key: UnsafePointer<UInt8>, count: Int) -> KeyRule? {
-        guard count >= 5 else { return nil }
-        let last = key[count - 1]
-        for (suffix, rule) in suffixes where suffix.last == last && suffix.count <= count {
-            var matches = true
-            for offset in 1..<suffix.count where key[count - 1 - offset] != suffix[suffix.count - 1 - offset] {
-                matches = false
-                break
+        guard count >= 4, isSuffixEnd[Int(key[count - 1])] else { return nil }
+        for index in 0..<suffixCount {
+            let length = suffixLengths[index]
+            if length <= count && memcmp(key + count - length, suffixBytes + suffixStarts[index], length) == 0 {
+                return suffixRules[index]
             }
-            if matches { return rule }
         }
         return nil
     }
@@ -230,3 +290,7 @@ struct KeyNormalizer {
         }
     }
 }
+
+#if canImport(Glibc)
+import Glibc
+#endif

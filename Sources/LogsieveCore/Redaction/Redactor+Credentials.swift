@@ -14,7 +14,7 @@ extension Redactor {
     /// Replaces a JWT, or with `--jwt keep-claims` only its signature.
     func replaceJWT(_ scrub: inout TextScrub, at index: Int) -> Int? {
         guard let jwt = CredentialShapes.jwt(scrub.text, at: index, end: scrub.end) else { return nil }
-        if configuration.jwt == .keepClaims {
+        if jwtMode == .keepClaims {
             // An unsigned token cannot be replayed against a verifier.
             guard jwt.hasSignature else { return jwt.end }
             _ = scrub.beginReplacement(at: jwt.signatureDot + 1)

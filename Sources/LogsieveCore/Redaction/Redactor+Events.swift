@@ -22,9 +22,9 @@ extension Redactor {
     /// Scrubs a line of plain text (`--input-format text`) and writes it to
     /// `output` without a newline.
     public func redactTextLine(_ text: UnsafePointer<UInt8>, count: Int, to output: ByteBuffer) {
-        let sanitized = scratchBuffer(level: 0, slot: 0)
+        unowned(unsafe) let sanitized = scratchBuffer(level: 0, slot: 0)
         JSONStringCoding.appendReplacingInvalidUTF8(text, count: count, into: sanitized)
-        let scrubbed = scratchBuffer(level: 0, slot: 1)
+        unowned(unsafe) let scrubbed = scratchBuffer(level: 0, slot: 1)
         var pending: KeyRule? = nil
         if scrubText(sanitized.base, count: sanitized.count, into: scrubbed, depth: 0, level: 1, pendingPairRule: &pending) {
             output.append(scrubbed.base, count: scrubbed.count)

@@ -69,7 +69,7 @@ extension Redactor {
             close += text[close] == ASCII.backslash ? 2 : 1
         }
         close = min(close, count)
-        let decoded = scratchBuffer(level: level + 1, slot: 0)
+        unowned(unsafe) let decoded = scratchBuffer(level: level + 1, slot: 0)
         Self.decodeLeniently(text + quote + 1, count: close - quote - 1, into: decoded)
         let afterToken = JSONLexer.skipWhitespace(text, from: min(close + 1, count), end: count)
         let isKey = afterToken < count && text[afterToken] == ASCII.colon
@@ -77,14 +77,14 @@ extension Redactor {
         var rule: KeyRule? = nil
         if isKey {
             keyNormalizer.normalize(decoded.base, count: decoded.count)
-            keyRole = configuration.keyRules.role(normalized: keyNormalizer.buffer, count: keyNormalizer.count)
+            keyRole = keyRules.role(normalized: keyNormalizer.buffer, count: keyNormalizer.count)
         } else {
             switch keyRole {
             case .secret(let secretRule)?:
                 rule = secretRule
             case .pairName?:
                 keyNormalizer.normalize(decoded.base, count: decoded.count)
-                state.pendingPairRule = configuration.keyRules.parameterRule(
+                state.pendingPairRule = keyRules.parameterRule(
                     normalized: keyNormalizer.buffer, count: keyNormalizer.count, inURL: false)
             case .pairValue?:
                 rule = state.pendingPairRule
@@ -95,7 +95,7 @@ extension Redactor {
             keyRole = nil
         }
 
-        let scrubbed = scratchBuffer(level: level + 1, slot: 1)
+        unowned(unsafe) let scrubbed = scratchBuffer(level: level + 1, slot: 1)
         var content = decoded
         if let rule, !decoded.isEmpty, !Self.isMarker(decoded.base, count: decoded.count) {
             appendSecretValue(decoded.base, count: decoded.count, rule: rule, to: scrubbed, level: level + 1)
@@ -115,7 +115,7 @@ extension Redactor {
         _ text: UnsafePointer<UInt8>, count: Int, to output: ByteBuffer, depth: Int, level: Int,
         state: inout FragmentState
     ) {
-        let scrubbed = scratchBuffer(level: level + 1, slot: 1)
+        unowned(unsafe) let scrubbed = scratchBuffer(level: level + 1, slot: 1)
         if scrubText(text, count: count, into: scrubbed, depth: depth, level: level + 1,
                      pendingPairRule: &state.pendingPairRule) {
             output.append(scrubbed.base, count: scrubbed.count)

@@ -43,8 +43,8 @@ extension Redactor {
     private func redactArray(
         _ pass: inout JSONPass, at openIndex: Int, depth: Int, context: ValueContext, level: Int
     ) throws(JSONScanError) -> Int {
-        guard depth < configuration.maxDepth else {
-            throw JSONScanError(.tooDeep(limit: configuration.maxDepth), at: openIndex)
+        guard depth < maxDepth else {
+            throw JSONScanError(.tooDeep(limit: maxDepth), at: openIndex)
         }
         let text = pass.text
         let end = pass.end
@@ -68,8 +68,8 @@ extension Redactor {
     private func redactObject(
         _ pass: inout JSONPass, at openIndex: Int, depth: Int, context: ValueContext, level: Int
     ) throws(JSONScanError) -> Int {
-        guard depth < configuration.maxDepth else {
-            throw JSONScanError(.tooDeep(limit: configuration.maxDepth), at: openIndex)
+        guard depth < maxDepth else {
+            throw JSONScanError(.tooDeep(limit: maxDepth), at: openIndex)
         }
         let text = pass.text
         let end = pass.end
@@ -126,7 +126,7 @@ extension Redactor {
             }
 
             let removesMember: Bool
-            if case .secret = role, configuration.replacement == .remove, context != .cookieObject {
+            if case .secret = role, replacement == .remove, context != .cookieObject {
                 removesMember = true
             } else {
                 removesMember = false
@@ -138,7 +138,7 @@ extension Redactor {
                 }
                 return pass.copyFrom + 1
             }
-            if configuration.valueDetectors && key.end - key.start >= 16 {
+            if valueDetectorsEnabled && key.end - key.start >= 16 {
                 // A secret used as a key (`{"eyJ…": true}`) is replaced too.
                 scrubString(&pass, key, depth: depth, level: level, allowsNestedJSON: false)
             }
@@ -163,7 +163,7 @@ extension Redactor {
     ) throws(JSONScanError) -> Int? {
         let text = pass.text
         let end = pass.end
-        let valueEnd = try JSONLexer.skipValue(text, from: valueIndex, end: end, depth: depth + 1, maxDepth: configuration.maxDepth)
+        let valueEnd = try JSONLexer.skipValue(text, from: valueIndex, end: end, depth: depth + 1, maxDepth: maxDepth)
         var next = JSONLexer.skipWhitespace(text, from: valueEnd, end: end)
         guard next < end else { throw JSONScanError(.unexpectedEnd, at: end) }
         pass.copyThrough(keyQuote)
@@ -197,7 +197,7 @@ extension Redactor {
             guard span.end > span.start else { return span.end + 1 }
             let content = decodedContent(text, span, level: level)
             if Self.isMarker(content.base, count: content.count) { return span.end + 1 }
-            let replacement = scratchBuffer(level: level, slot: 1)
+            unowned(unsafe) let replacement = scratchBuffer(level: level, slot: 1)
             appendSecretValue(content.base, count: content.count, rule: rule, to: replacement, level: level)
             pass.copyThrough(span.start)
             JSONStringCoding.encode(replacement.base, count: replacement.count, into: pass.output)
@@ -206,7 +206,7 @@ extension Redactor {
             return span.end + 1
         case ASCII.openBrace, ASCII.openBracket, ASCII.minus, 0x30...0x39:
             // Numbers, objects and arrays under a secret key are replaced whole.
-            let valueEnd = try JSONLexer.skipValue(text, from: index, end: end, depth: depth, maxDepth: configuration.maxDepth)
+            let valueEnd = try JSONLexer.skipValue(text, from: index, end: end, depth: depth, maxDepth: maxDepth)
             pass.copyThrough(index)
             pass.output.append(ASCII.quote)
             appendMarker(rule.kind, secret: text + index, count: valueEnd - index, to: pass.output)
@@ -223,7 +223,7 @@ extension Redactor {
     /// Scans a string value and scrubs its content.
     private func redactString(_ pass: inout JSONPass, at index: Int, depth: Int, level: Int) throws(JSONScanError) -> Int {
         let span = try JSONLexer.scanString(pass.text, quoteIndex: index, end: pass.end)
-        if configuration.valueDetectors && span.end - span.start >= 3 {
+        if valueDetectorsEnabled && span.end - span.start >= 3 {
             scrubString(&pass, span, depth: depth, level: level, allowsNestedJSON: true)
         }
         return span.end + 1
@@ -233,7 +233,7 @@ extension Redactor {
     /// anything, writes the new content, escaped, in place of the old.
     func scrubString(_ pass: inout JSONPass, _ span: JSONLexer.StringSpan, depth: Int, level: Int, allowsNestedJSON: Bool) {
         let content = decodedContent(pass.text, span, level: level)
-        let scrubbed = scratchBuffer(level: level, slot: 1)
+        unowned(unsafe) let scrubbed = scratchBuffer(level: level, slot: 1)
         guard scrubContent(content.base, count: content.count, into: scrubbed, depth: depth, level: level,
                            allowsNestedJSON: allowsNestedJSON) else { return }
         pass.copyThrough(span.start)
@@ -248,7 +248,7 @@ extension Redactor {
         _ text: UnsafePointer<UInt8>, _ span: JSONLexer.StringSpan, level: Int
     ) -> (base: UnsafePointer<UInt8>, count: Int) {
         guard span.hasEscapes else { return (text + span.start, span.end - span.start) }
-        let decoded = scratchBuffer(level: level, slot: 0)
+        unowned(unsafe) let decoded = scratchBuffer(level: level, slot: 0)
         JSONStringCoding.decode(text, start: span.start, end: span.end, into: decoded)
         return (UnsafePointer(decoded.base), decoded.count)
     }
@@ -257,14 +257,14 @@ extension Redactor {
     private func keyRole(_ text: UnsafePointer<UInt8>, _ key: JSONLexer.StringSpan, level: Int) -> KeyRole {
         let content = decodedContent(text, key, level: level)
         keyNormalizer.normalize(content.base, count: content.count)
-        return configuration.keyRules.role(normalized: keyNormalizer.buffer, count: keyNormalizer.count)
+        return keyRules.role(normalized: keyNormalizer.buffer, count: keyNormalizer.count)
     }
 
     /// The rule for a key in a parameter object, where URL parameter rules apply.
     private func parameterRule(_ text: UnsafePointer<UInt8>, _ key: JSONLexer.StringSpan, level: Int) -> KeyRule? {
         let content = decodedContent(text, key, level: level)
         keyNormalizer.normalize(content.base, count: content.count)
-        return configuration.keyRules.parameterRule(normalized: keyNormalizer.buffer, count: keyNormalizer.count, inURL: true)
+        return keyRules.parameterRule(normalized: keyNormalizer.buffer, count: keyNormalizer.count, inURL: true)
     }
 
     /// The rule that the pair name in the string at `index` gives its value.
@@ -274,7 +274,7 @@ extension Redactor {
         guard let span = try? JSONLexer.scanString(text, quoteIndex: index, end: end) else { return nil }
         let content = decodedContent(text, span, level: level)
         keyNormalizer.normalize(content.base, count: content.count)
-        return configuration.keyRules.parameterRule(
+        return keyRules.parameterRule(
             normalized: keyNormalizer.buffer, count: keyNormalizer.count, inURL: context == .parameterEntry)
     }
 
@@ -284,7 +284,7 @@ extension Redactor {
     private func lookAheadForPairName(
         _ text: UnsafePointer<UInt8>, valueIndex: Int, end: Int, depth: Int, context: ValueContext, level: Int
     ) -> KeyRule? {
-        let maxDepth = configuration.maxDepth
+        let maxDepth = maxDepth
         do {
             var cursor = try JSONLexer.skipValue(text, from: valueIndex, end: end, depth: depth + 1, maxDepth: maxDepth)
             while true {

@@ -19,10 +19,10 @@ extension Redactor {
             inURL = before == UInt8(ascii: "?") || before == ASCII.ampersand || before == UInt8(ascii: "#")
                 || before == ASCII.semicolon
         }
-        let decodedName = scratchBuffer(level: level, slot: 2)
+        unowned(unsafe) let decodedName = scratchBuffer(level: level, slot: 2)
         PercentEncoding.decode(text + nameStart, count: separator - nameStart, into: decodedName)
         keyNormalizer.normalize(decodedName.base, count: decodedName.count)
-        guard let rule = configuration.keyRules.parameterRule(
+        guard let rule = keyRules.parameterRule(
             normalized: keyNormalizer.buffer, count: keyNormalizer.count, inURL: inURL) else {
             return separator + 1
         }
@@ -58,7 +58,7 @@ extension Redactor {
         let nameStart = Self.nameStart(text, before: nameEnd)
         guard nameStart < nameEnd else { return separator + 1 }
         keyNormalizer.normalize(text + nameStart, count: nameEnd - nameStart)
-        let role = configuration.keyRules.role(normalized: keyNormalizer.buffer, count: keyNormalizer.count)
+        let role = keyRules.role(normalized: keyNormalizer.buffer, count: keyNormalizer.count)
         let rule: KeyRule
         switch role {
         case .secret(let secretRule):
@@ -66,7 +66,7 @@ extension Redactor {
         case .pairName:
             if let (start, valueEnd) = Self.quotedValue(text, after: separator, end: end) {
                 keyNormalizer.normalize(text + start, count: valueEnd - start)
-                scrub.pendingPairRule = configuration.keyRules.parameterRule(
+                scrub.pendingPairRule = keyRules.parameterRule(
                     normalized: keyNormalizer.buffer, count: keyNormalizer.count, inURL: false)
             }
             return separator + 1
@@ -125,7 +125,7 @@ extension Redactor {
         if percentEncoded {
             // The fingerprint is over the decoded value, so that a token in a
             // URL and in a header gets the same one.
-            let decoded = scratchBuffer(level: level, slot: 2)
+            unowned(unsafe) let decoded = scratchBuffer(level: level, slot: 2)
             PercentEncoding.decode(value, count: count, into: decoded)
             value = UnsafePointer(decoded.base)
             count = decoded.count

@@ -28,7 +28,7 @@ extension Redactor {
         }
         if kind.isFingerprinted {
             if let jwt = CredentialShapes.jwt(value, at: start, end: end), jwt.end == end {
-                if configuration.jwt == .keepClaims {
+                if jwtMode == .keepClaims {
                     countRedaction(.jwt)
                     output.append(value + start, count: jwt.signatureDot + 1 - start)
                 } else {

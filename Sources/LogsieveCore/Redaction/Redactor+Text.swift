@@ -58,36 +58,38 @@ extension Redactor {
     ) -> Bool {
         var scrub = TextScrub(text: text, end: count, output: output)
         scrub.pendingPairRule = pendingPairRule
-        let tokenBytes = ByteClass.token
-        let triggers = ByteClass.trigger
+        let classes = ByteClass.scan
         var index = 0
-        var previousIsToken = false
+        // 256 after a token character, to index the second half of `classes`.
+        var afterToken = 0
         while index < count {
-            let byte = text[index]
-            if tokenBytes[Int(byte)] {
-                if !previousIsToken, let next = matchWordStart(&scrub, at: index, level: level) {
-                    index = next
-                    continue
-                }
-                previousIsToken = true
+            let byteClass = classes[Int(text[index]) | afterToken]
+            if byteClass <= ByteClass.Scan.token {
+                afterToken = Int(byteClass) << 8
                 index += 1
                 continue
             }
-            previousIsToken = false
-            switch triggers[Int(byte)] {
-            case 0:
+            switch byteClass {
+            case ByteClass.Scan.detectorStart:
+                if let next = matchWordStart(&scrub, at: index, level: level) {
+                    index = next
+                    afterToken = 0
+                    continue
+                }
+                afterToken = 256
                 index += 1
-            case 1:
+            case ByteClass.Scan.equals:
+                afterToken = 0
                 index = applyParameterRule(&scrub, separator: index, level: level)
-            case 2:
+            case ByteClass.Scan.colon:
+                afterToken = 0
                 index = applyKeyRule(&scrub, separator: index, level: level)
-            case 3:
+            case ByteClass.Scan.at:
+                afterToken = 0
                 index = applyUserinfoRule(&scrub, at: index)
-            case 5:
-                let length = Self.markerLength(text, at: index, end: count)
-                index += max(length, 1)
             default:
-                index += 1
+                afterToken = 0
+                index += max(Self.markerLength(text, at: index, end: count), 1)
             }
         }
         scrub.finish()

@@ -17,14 +17,25 @@
 public final class Redactor {
     public let configuration: RedactorConfiguration
     let fingerprinter: Fingerprinter
+    // Copies of the configuration that the hot path reads, so that it never
+    // copies the configuration struct.
+    let keyRules: CompiledKeyRules
+    let maxDepth: Int
+    let valueDetectorsEnabled: Bool
+    let replacement: ReplacementMode
+    let jwtMode: JWTMode
     public private(set) var counts = RedactionCounts()
     /// The kinds counted since the last `markCounts()`, so that the counts of a pass
     /// that failed half-way can be taken back.
     private var countJournal: [SecretKind] = []
 
-    /// Scratch buffers, two per nesting level of JSON inside strings, so
+    /// Scratch buffers, three per nesting level of JSON inside strings, so
     /// that no level overwrites a buffer that an outer level still reads.
-    private var scratch: [ByteBuffer] = []
+    /// Levels 0 and 1 are stored properties, because reading one costs no
+    /// reference counting on the hot path.
+    private let levelZero = (ByteBuffer(capacity: 4096), ByteBuffer(capacity: 4096), ByteBuffer(capacity: 4096))
+    private let levelOne = (ByteBuffer(capacity: 4096), ByteBuffer(capacity: 4096), ByteBuffer(capacity: 4096))
+    private var deeperScratch: [ByteBuffer] = []
     var keyNormalizer = KeyNormalizer()
     /// The pending name of a name/value pair seen in invalid text, carried
     /// from one invalid line to the next.
@@ -33,19 +44,38 @@ public final class Redactor {
     public init(configuration: RedactorConfiguration, fingerprinter: Fingerprinter) {
         self.configuration = configuration
         self.fingerprinter = fingerprinter
+        keyRules = configuration.keyRules.tables
+        maxDepth = configuration.maxDepth
+        valueDetectorsEnabled = configuration.valueDetectors
+        replacement = configuration.replacement
+        jwtMode = configuration.jwt
     }
 
     deinit {
         keyNormalizer.deallocate()
     }
 
-    /// The scratch buffer `slot` (0 or 1) of nesting `level`, emptied.
+    /// The scratch buffer `slot` (0, 1 or 2) of nesting `level`, emptied.
+    @inline(__always)
     func scratchBuffer(level: Int, slot: Int) -> ByteBuffer {
-        let index = level * 2 + slot
-        while scratch.count <= index { scratch.append(ByteBuffer(capacity: 4096)) }
-        let buffer = scratch[index]
+        let buffer: ByteBuffer
+        switch (level, slot) {
+        case (0, 0): buffer = levelZero.0
+        case (0, 1): buffer = levelZero.1
+        case (0, _): buffer = levelZero.2
+        case (1, 0): buffer = levelOne.0
+        case (1, 1): buffer = levelOne.1
+        case (1, _): buffer = levelOne.2
+        default: buffer = deeperScratchBuffer(level: level, slot: slot)
+        }
         buffer.removeAll()
         return buffer
+    }
+
+    private func deeperScratchBuffer(level: Int, slot: Int) -> ByteBuffer {
+        let index = (level - 2) * 3 + slot
+        while deeperScratch.count <= index { deeperScratch.append(ByteBuffer(capacity: 4096)) }
+        return deeperScratch[index]
     }
 
     public func resetCounts() {

@@ -1,7 +1,7 @@
 /// What a redacted value was found to be. The raw value's `name` appears in
 /// the replacement marker `[REDACTED:<name>:<fingerprint>]`, so SIEM rules
 /// match on it: treat a rename as a breaking change.
-public enum SecretKind: UInt8, CaseIterable, Sendable {
+public enum SecretKind: UInt8, CaseIterable, Sendable, BitwiseCopyable {
     // Found by key rules and by name/value pairs.
     case cookie
     case authorization

@@ -4,7 +4,9 @@
 struct TextScrub {
     let text: UnsafePointer<UInt8>
     let end: Int
-    let output: ByteBuffer
+    /// Unowned: the caller keeps the buffer alive for the whole pass, and a
+    /// strong reference would cost a retain and a release per copy.
+    unowned(unsafe) let output: ByteBuffer
     private(set) var copyFrom = 0
     private(set) var changed = false
     /// The rule given by the last pair name seen (`"name": "Cookie"`),

@@ -30,6 +30,48 @@ enum ByteClass {
         isAlphanumeric(UInt8(byte)) || [0x2D, 0x2E, 0x5F, 0x7E, 0x2B, 0x2F].contains(byte)  // - . _ ~ + /
     }
 
+    /// The classes of the text scan's main loop, one load per byte.
+    enum Scan {
+        static let other: UInt8 = 0
+        /// A token character that starts no detector at a word start.
+        static let token: UInt8 = 1
+        /// A token character that may start a credential scheme, a JWT, a PEM
+        /// block or a token shape at a word start.
+        static let detectorStart: UInt8 = 2
+        static let equals: UInt8 = 3
+        static let colon: UInt8 = 4
+        static let at: UInt8 = 5
+        static let openBracket: UInt8 = 6
+    }
+
+    /// The scan classes indexed by `byte | 256` after a token character and
+    /// by `byte` elsewhere, so that a letter in the middle of a word is a
+    /// plain token without a branch on the previous byte.
+    nonisolated(unsafe) static let scan: UnsafePointer<UInt8> = {
+        let table = UnsafeMutablePointer<UInt8>.allocate(capacity: 512)
+        for byte in 0..<256 {
+            let byteClass: UInt8
+            switch UInt8(byte) {
+            // Credential schemes (B, b, D, d, S), JWTs (e), PEM blocks (-),
+            // and the first bytes that `matchTokenShape` switches on.
+            case UInt8(ascii: "B"), UInt8(ascii: "b"), UInt8(ascii: "D"), UInt8(ascii: "d"), UInt8(ascii: "S"),
+                 UInt8(ascii: "e"), UInt8(ascii: "-"), UInt8(ascii: "1"), UInt8(ascii: "A"), UInt8(ascii: "G"),
+                 UInt8(ascii: "H"), UInt8(ascii: "g"), UInt8(ascii: "h"), UInt8(ascii: "k"), UInt8(ascii: "n"),
+                 UInt8(ascii: "p"), UInt8(ascii: "r"), UInt8(ascii: "w"), UInt8(ascii: "s"), UInt8(ascii: "x"),
+                 UInt8(ascii: "y"):
+                byteClass = Scan.detectorStart
+            case UInt8(ascii: "="): byteClass = Scan.equals
+            case UInt8(ascii: ":"): byteClass = Scan.colon
+            case UInt8(ascii: "@"): byteClass = Scan.at
+            case UInt8(ascii: "["): byteClass = Scan.openBracket
+            default: byteClass = isAlphanumeric(UInt8(byte)) || byte == 0x5F ? Scan.token : Scan.other
+            }
+            table[byte] = byteClass
+            table[256 + byte] = byteClass == Scan.detectorStart ? Scan.token : byteClass
+        }
+        return UnsafePointer(table)
+    }()
+
     /// Bytes that may start something the text scrubber looks at, other than
     /// a word: `=` (parameter), `:` (header or key), `@` (userinfo), `[` (marker).
     nonisolated(unsafe) static let trigger: UnsafePointer<UInt8> = table { byte in
