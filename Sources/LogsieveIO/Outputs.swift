@@ -42,14 +42,21 @@ public enum Outputs {
     /// The sink keeps no buffer except the zstd compressor's, and a closed
     /// pipe throws `.brokenPipe` once the caller ignores `SIGPIPE`.
     public static func open(path: String?, options: OutputOptions) throws(IOFailure) -> ByteSink {
-        let sink: ByteSink
-        let compression: OutputOptions.Compression
-        if let path, path != "-" {
-            sink = try openFile(path, options)
-            compression = options.compression ?? (path.hasSuffix(".zst") ? .zstd(level: OutputOptions.defaultZstdLevel) : .none)
+        let filePath = path == "-" ? nil : path
+        let name = filePath ?? "standard output"
+        let compression = options.compression
+            ?? (filePath?.hasSuffix(".zst") == true ? .zstd(level: OutputOptions.defaultZstdLevel) : .none)
+
+        // An invalid level must fail before the file is created or truncated.
+        if case .zstd(let level) = compression {
+            try ZstdSink.validate(level: level, name: name)
+        }
+
+        let sink: FileSink
+        if let filePath {
+            sink = try openFile(filePath, options)
         } else {
-            sink = FileSink(descriptor: .standardOutput, name: "standard output", ownsDescriptor: false)
-            compression = options.compression ?? .none
+            sink = FileSink(descriptor: .standardOutput, name: name, ownsDescriptor: false)
         }
 
         switch compression {

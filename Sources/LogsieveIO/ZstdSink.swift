@@ -39,14 +39,21 @@ final class ZstdSink: ByteSink {
         // compression call can always make progress.
         self.output = .allocate(byteCount: ZSTD_CStreamOutSize(), alignment: 1)
 
+        try Self.validate(level: level, name: base.name)
+        try setParameter(ZSTD_c_compressionLevel, level)
+        try setParameter(ZSTD_c_checksumFlag, 1)
+    }
+
+    /// Throws `.unsupported` unless `level` is within libzstd's bounds.
+    /// zstd.h allows ZSTD_CCtx_setParameter to clamp an out-of-range value
+    /// instead of failing, which would hide a mistyped level.
+    static func validate(level: Int32, name: String) throws(IOFailure) {
         let range = ZSTD_cParam_getBounds(ZSTD_c_compressionLevel)
         guard ZSTD_isError(range.error) == 0, (range.lowerBound...range.upperBound).contains(level) else {
             throw IOFailure(
-                reason: .unsupported("zstd level \(level) is invalid; use a level from \(range.lowerBound) to \(range.upperBound)"),
-                path: base.name, operation: "compress")
+                reason: .unsupported("zstd level \(level) is invalid. Use a level from \(range.lowerBound) to \(range.upperBound)."),
+                path: name, operation: "compress")
         }
-        try setParameter(ZSTD_c_compressionLevel, level)
-        try setParameter(ZSTD_c_checksumFlag, 1)
     }
 
     deinit {

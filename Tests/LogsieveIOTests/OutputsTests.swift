@@ -133,12 +133,15 @@ struct OutputsTests {
     @Test("invalid zstd level throws unsupported", arguments: [Int32(23), 1_000, Int32.min])
     func invalidLevel(level: Int32) throws {
         let directory = try TemporaryDirectory()
+        let path = directory.file("out.zst")
+        try writeFile(path, Array("previous output\n".utf8))
         var options = OutputOptions()
         options.compression = .zstd(level: level)
 
         let error = #expect(throws: IOFailure.self) {
-            try Outputs.open(path: directory.file("out.zst"), options: options)
+            try Outputs.open(path: path, options: options)
         }
+        #expect(try readFile(path) == Array("previous output\n".utf8))
         guard case .unsupported(let message)? = error?.reason else {
             Issue.record("expected .unsupported, got \(String(describing: error))")
             return
