@@ -47,8 +47,8 @@ final class GzipSource: ByteSource {
     private var inputPosition = 0
     /// Compressed bytes that came before `input`, for error offsets.
     private var offsetOfInput = 0
-    /// True when the last call filled the caller's buffer, so `inflate` may
-    /// hold more output before it needs more input.
+    /// True when the last call filled the caller's buffer. zlib.h requires
+    /// another `inflate` call then, because more output may be pending.
     private var outputMayBePending = false
     /// True between the first byte of a member and its trailer, to tell a
     /// truncated stream from a complete one at end of input.
