@@ -86,4 +86,27 @@ struct PipeSourceTests {
         #expect(elapsed < .seconds(1))
         #expect(try readAll(source) == Array("{}\n".utf8))
     }
+
+    @Test("standard input read through -")
+    func standardInput() throws {
+        let content = sampleNDJSON(byteCount: 100_000)
+        let (readEnd, writeEnd) = try makePipe()
+        startWriter(writeEnd, pieces(of: gzipMember(content)))
+        // Descriptor 0 points at the pipe for this test only. No other test
+        // reads standard input.
+        let savedInput = dup(STDIN_FILENO)
+        #expect(savedInput != -1)
+        #expect(dup2(readEnd, STDIN_FILENO) == STDIN_FILENO)
+        Glibc.close(readEnd)
+        defer {
+            dup2(savedInput, STDIN_FILENO)
+            Glibc.close(savedInput)
+        }
+
+        let source = try Inputs.open(path: "-")
+        #expect(source.name == "standard input")
+        #expect(try readAll(source) == content)
+        source.close()
+        #expect(fcntl(STDIN_FILENO, F_GETFD) != -1)
+    }
 }
