@@ -52,7 +52,7 @@ let package = Package(
 
         .testTarget(
             name: "LogsieveCoreTests",
-            dependencies: ["LogsieveCore"]
+            dependencies: ["LogsieveCore", "CCrypto"]
         ),
         .testTarget(
             name: "LogsieveIOTests",

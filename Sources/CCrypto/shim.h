@@ -7,24 +7,49 @@
 #include <openssl/params.h>
 #include <openssl/rand.h>
 #include <openssl/sha.h>
+#include <openssl/hmac.h>
 
-// OSSL_PARAM arrays are awkward to build from Swift, so the one call that
-// needs them (keying an HMAC-SHA-256 context) lives here.
-static inline EVP_MAC_CTX *logsieve_hmac_sha256_new(const unsigned char *key, size_t key_length) {
-    EVP_MAC *mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
-    if (mac == NULL) return NULL;
-    EVP_MAC_CTX *context = EVP_MAC_CTX_new(mac);
-    EVP_MAC_free(mac);
-    if (context == NULL) return NULL;
-    char digest[] = "SHA256";
-    OSSL_PARAM params[2];
-    params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0);
-    params[1] = OSSL_PARAM_construct_end();
-    if (EVP_MAC_init(context, key, key_length, params) != 1) {
-        EVP_MAC_CTX_free(context);
-        return NULL;
+// HMAC-SHA-256 (RFC 2104) with the key schedule computed once: the SHA-256
+// states after the inner and outer padded keys are kept and copied for each
+// message. OpenSSL's EVP_MAC API allocates and frees a context per message,
+// which costs about four times as many instructions for short secrets. The
+// SHA256_* functions are deprecated in OpenSSL 3.0 but still provided.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+
+typedef struct {
+    SHA256_CTX inner;
+    SHA256_CTX outer;
+} logsieve_hmac_sha256_key;
+
+static inline void logsieve_hmac_sha256_key_init(logsieve_hmac_sha256_key *state, const unsigned char *key, size_t key_length) {
+    unsigned char block[64] = {0};
+    if (key_length > sizeof(block)) {
+        SHA256(key, key_length, block);
+    } else {
+        for (size_t i = 0; i < key_length; i++) block[i] = key[i];
     }
-    return context;
+    unsigned char pad[64];
+    for (size_t i = 0; i < 64; i++) pad[i] = block[i] ^ 0x36;
+    SHA256_Init(&state->inner);
+    SHA256_Update(&state->inner, pad, 64);
+    for (size_t i = 0; i < 64; i++) pad[i] = block[i] ^ 0x5c;
+    SHA256_Init(&state->outer);
+    SHA256_Update(&state->outer, pad, 64);
+    OPENSSL_cleanse(block, sizeof(block));
+    OPENSSL_cleanse(pad, sizeof(pad));
 }
+
+static inline void logsieve_hmac_sha256(const logsieve_hmac_sha256_key *state, const unsigned char *data, size_t length, unsigned char digest[32]) {
+    SHA256_CTX context = state->inner;
+    SHA256_Update(&context, data, length);
+    unsigned char inner_digest[32];
+    SHA256_Final(inner_digest, &context);
+    context = state->outer;
+    SHA256_Update(&context, inner_digest, sizeof(inner_digest));
+    SHA256_Final(digest, &context);
+}
+
+#pragma GCC diagnostic pop
 
 #endif

@@ -120,7 +120,9 @@ struct FilterOptions {
 
     /// The pipeline to run, with `redact` appended unless `--no-redact`.
     func pipelineExpression() throws(UsageError) -> PipelineExpression {
-        var expression = PipelineExpression(stages: [.redact])
+        // Without a pipeline, the default is `redact`, or nothing but
+        // validation and framing under --no-redact.
+        var expression = PipelineExpression(stages: noRedact ? [] : [.redact])
         if let pipelineText {
             do {
                 expression = try PipelineExpression.parse(pipelineText)

@@ -48,24 +48,23 @@ public struct FingerprintKey: Sendable {
 
 /// Computes keyed fingerprints: HMAC-SHA-256 with the deployment key.
 ///
-/// One instance per thread: it owns a keyed OpenSSL context that each
-/// fingerprint duplicates, so the key schedule is computed once.
+/// One instance per thread: it owns the precomputed key schedule, which
+/// each fingerprint copies.
 public final class Fingerprinter {
-    private let keyedContext: OpaquePointer
+    private let keySchedule: UnsafeMutablePointer<logsieve_hmac_sha256_key>
     public let key: FingerprintKey
     /// The number of hex digits shown in a marker.
     public static let displayedDigits = 12
 
     public init(key: FingerprintKey) {
         self.key = key
-        let context = key.bytes.withUnsafeBufferPointer { logsieve_hmac_sha256_new($0.baseAddress, $0.count) }
-        // Only an OpenSSL without SHA-256 or out of memory gets here.
-        guard let context else { fatalError("OpenSSL could not create an HMAC-SHA-256 context") }
-        keyedContext = context
+        keySchedule = .allocate(capacity: 1)
+        key.bytes.withUnsafeBufferPointer { logsieve_hmac_sha256_key_init(keySchedule, $0.baseAddress, $0.count) }
     }
 
     deinit {
-        EVP_MAC_CTX_free(keyedContext)
+        OPENSSL_cleanse(keySchedule, MemoryLayout<logsieve_hmac_sha256_key>.size)
+        keySchedule.deallocate()
     }
 
     /// The full 32-byte HMAC of `secret`.
@@ -90,12 +89,7 @@ public final class Fingerprinter {
     }
 
     private func computeMAC(_ secret: UnsafePointer<UInt8>, count: Int, into digest: UnsafeMutablePointer<UInt8>) {
-        guard let context = EVP_MAC_CTX_dup(keyedContext) else { fatalError("OpenSSL could not copy an HMAC context") }
-        defer { EVP_MAC_CTX_free(context) }
-        var length = 0
-        guard EVP_MAC_update(context, secret, count) == 1, EVP_MAC_final(context, digest, &length, 32) == 1 else {
-            fatalError("OpenSSL HMAC-SHA-256 failed")
-        }
+        logsieve_hmac_sha256(keySchedule, secret, count, digest)
     }
 
     static func hex<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> String {

@@ -255,6 +255,14 @@ extension Redactor {
 
     /// The role of a key, matched after decoding escapes and normalising.
     private func keyRole(_ text: UnsafePointer<UInt8>, _ key: JSONLexer.StringSpan, level: Int) -> KeyRole {
+        let length = key.end - key.start
+        if !key.hasEscapes && length > 0 && length <= 16 {
+            if let role = keyRoleCache.lookup(text + key.start, count: length) { return role }
+            keyNormalizer.normalize(text + key.start, count: length)
+            let role = keyRules.role(normalized: keyNormalizer.buffer, count: keyNormalizer.count)
+            keyRoleCache.store(text + key.start, count: length, role: role)
+            return role
+        }
         let content = decodedContent(text, key, level: level)
         keyNormalizer.normalize(content.base, count: content.count)
         return keyRules.role(normalized: keyNormalizer.buffer, count: keyNormalizer.count)

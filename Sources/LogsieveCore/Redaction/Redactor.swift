@@ -37,6 +37,7 @@ public final class Redactor {
     private let levelOne = (ByteBuffer(capacity: 4096), ByteBuffer(capacity: 4096), ByteBuffer(capacity: 4096))
     private var deeperScratch: [ByteBuffer] = []
     var keyNormalizer = KeyNormalizer()
+    let keyRoleCache = KeyRoleCache()
     /// The pending name of a name/value pair seen in invalid text, carried
     /// from one invalid line to the next.
     var fragmentState = FragmentState()
@@ -53,6 +54,7 @@ public final class Redactor {
 
     deinit {
         keyNormalizer.deallocate()
+        keyRoleCache.deallocate()
     }
 
     /// The scratch buffer `slot` (0, 1 or 2) of nesting `level`, emptied.

@@ -1,0 +1,57 @@
+/// A direct-mapped cache from raw keys of up to 16 bytes without escapes to
+/// their roles. Real events repeat a small set of keys, and a hit costs two
+/// loads and two compares instead of normalising and hashing the key.
+///
+/// One per redactor, so never shared between threads. Roles depend only on
+/// the redactor's fixed rules, so an entry never goes stale.
+struct KeyRoleCache {
+    private struct Entry {
+        var length: Int
+        var head: UInt64
+        var tail: UInt64
+        var role: KeyRole
+    }
+
+    private static let slotCount = 512
+    private let entries: UnsafeMutablePointer<Entry>
+
+    init() {
+        entries = .allocate(capacity: Self.slotCount)
+        entries.initialize(repeating: Entry(length: 0, head: 0, tail: 0, role: .none), count: Self.slotCount)
+    }
+
+    func deallocate() {
+        entries.deallocate()
+    }
+
+    /// The key's first and last 8 bytes, which overlap for keys shorter than
+    /// 16 bytes, and zero-padded for keys shorter than 8.
+    @inline(__always)
+    static func words(_ key: UnsafePointer<UInt8>, count: Int) -> (UInt64, UInt64) {
+        if count >= 8 {
+            return (UnsafeRawPointer(key).loadUnaligned(as: UInt64.self),
+                    UnsafeRawPointer(key + count - 8).loadUnaligned(as: UInt64.self))
+        }
+        var word: UInt64 = 0
+        for index in 0..<count { word |= UInt64(key[index]) << (8 * UInt64(index)) }
+        return (word, 0)
+    }
+
+    @inline(__always)
+    private static func slot(_ head: UInt64, _ tail: UInt64, _ count: Int) -> Int {
+        Int(truncatingIfNeeded: ((head &+ tail &* 31 &+ UInt64(count)) &* 0x9E37_79B9_7F4A_7C15) >> 55)
+    }
+
+    @inline(__always)
+    func lookup(_ key: UnsafePointer<UInt8>, count: Int) -> KeyRole? {
+        let (head, tail) = Self.words(key, count: count)
+        let entry = entries[Self.slot(head, tail, count)]
+        guard entry.length == count && entry.head == head && entry.tail == tail else { return nil }
+        return entry.role
+    }
+
+    func store(_ key: UnsafePointer<UInt8>, count: Int, role: KeyRole) {
+        let (head, tail) = Self.words(key, count: count)
+        entries[Self.slot(head, tail, count)] = Entry(length: count, head: head, tail: tail, role: role)
+    }
+}
