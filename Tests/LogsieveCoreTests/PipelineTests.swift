@@ -51,7 +51,7 @@ import Testing
     }
 
     @Test(arguments: [
-        ("enrich", 1, "unknown stage 'enrich'"),
+        ("enrichx", 1, "unknown stage 'enrichx'"),
         ("redact |", 9, "expected a stage, found the end of the expression"),
         ("select(.a = 1)", 11, "expected '==' (one '=' assigns in jq)"),
         ("select(.a == )", 14, "expected a string, a number, true, false or null"),

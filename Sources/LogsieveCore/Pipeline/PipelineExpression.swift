@@ -10,6 +10,8 @@ public enum StageSpecification: Sendable, Equatable {
     case redact
     case select(SelectCondition)
     case delete(JSONPath)
+    /// Flags identity-provider events from the session and user state.
+    case enrich
 
     public var isRedact: Bool { self == .redact }
 }
@@ -21,7 +23,7 @@ public struct PipelineExpression: Sendable, Equatable {
 
     /// The stages, for usage messages.
     public static let stageSummary =
-        "redact, select(PATH == VALUE), select(PATH != VALUE), select(has(PATH)), del(PATH)"
+        "redact, enrich, select(PATH == VALUE), select(PATH != VALUE), select(has(PATH)), del(PATH)"
 
     public init(stages: [StageSpecification]) {
         self.stages = stages
@@ -55,6 +57,8 @@ public struct PipelineExpression: Sendable, Equatable {
         switch name {
         case "redact":
             return .redact
+        case "enrich":
+            return .enrich
         case "select":
             try scanner.expect("(", "'(' after select")
             let condition = try parseCondition(&scanner)

@@ -88,6 +88,27 @@ public final class Fingerprinter {
         }
     }
 
+    /// Appends the displayed fingerprint of `secret` and returns its full MAC.
+    public func appendFingerprint(returningMACOf secret: UnsafePointer<UInt8>, count: Int, to output: ByteBuffer) -> SessionMAC {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { digest in
+            computeMAC(secret, count: count, into: digest.baseAddress!)
+            let digits: StaticString = "0123456789abcdef"
+            for index in 0..<(Self.displayedDigits / 2) {
+                output.append(digits.utf8Start[Int(digest[index] >> 4)])
+                output.append(digits.utf8Start[Int(digest[index] & 0xF)])
+            }
+            return SessionMAC(bytes: digest.baseAddress!)
+        }
+    }
+
+    /// The full MAC of `secret`, as the enrich stage keys it.
+    public func sessionMAC(_ secret: UnsafePointer<UInt8>, count: Int) -> SessionMAC {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { digest in
+            computeMAC(secret, count: count, into: digest.baseAddress!)
+            return SessionMAC(bytes: digest.baseAddress!)
+        }
+    }
+
     private func computeMAC(_ secret: UnsafePointer<UInt8>, count: Int, into digest: UnsafeMutablePointer<UInt8>) {
         logsieve_hmac_sha256(keySchedule, secret, count, digest)
     }

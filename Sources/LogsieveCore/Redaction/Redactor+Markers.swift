@@ -9,7 +9,12 @@ extension Redactor {
         }
         output.append("[REDACTED:")
         output.append(string: kind.name)
-        if kind.isFingerprinted {
+        if kind == .session {
+            // The enrich stage keys sessions on the full MAC, which the
+            // marker shows only the start of.
+            output.append(ASCII.colon)
+            sessionMACs.record(fingerprinter.appendFingerprint(returningMACOf: secret, count: count, to: output))
+        } else if kind.isFingerprinted {
             output.append(ASCII.colon)
             fingerprinter.appendFingerprint(of: secret, count: count, to: output)
         }

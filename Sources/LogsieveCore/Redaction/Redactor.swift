@@ -41,6 +41,9 @@ public final class Redactor {
     /// The pending name of a name/value pair seen in invalid text, carried
     /// from one invalid line to the next.
     var fragmentState = FragmentState()
+    /// The full MACs of the session identifiers fingerprinted in the
+    /// current event, for the enrich stage.
+    public internal(set) var sessionMACs = SessionMACTable()
 
     public init(configuration: RedactorConfiguration, fingerprinter: Fingerprinter) {
         self.configuration = configuration
@@ -94,6 +97,7 @@ public final class Redactor {
     /// Starts a new journal of counted redactions, once per event.
     public func beginEvent() {
         countJournal.removeAll(keepingCapacity: true)
+        sessionMACs.removeAll()
     }
 
     /// A mark in the journal, for `rollBackCounts(to:)`.

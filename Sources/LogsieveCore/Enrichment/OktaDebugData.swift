@@ -1,0 +1,58 @@
+/// Reads Okta's `debugContext.debugData`: the device token hash, the
+/// anonymiser tunnels, and Okta's own behaviour and risk verdicts.
+enum OktaDebugData {
+    static func read(_ debugData: EventFields, into event: inout IdentityEvent) {
+        event.client.deviceTokenHash = debugData.string(fieldPath("dtHash"))
+        event.privilegeGranted = debugData.string(fieldPath("privilegeGranted"))
+
+        // `tunnels` is JSON in a string: [{"anonymous":true,"operator":"…","type":"VPN"}].
+        if event.anonymizer == nil, let tunnels = debugData.string(fieldPath("tunnels")),
+           let tunnelFields = OktaMapString.parseJSON(tunnels) {
+            var anonymous: [String] = []
+            tunnelFields.fields.forEachElement([]) { tunnel in
+                if tunnel.bool(fieldPath("anonymous")) == true {
+                    anonymous.append(tunnel.string(fieldPath("operator")) ?? tunnel.string(fieldPath("type")) ?? "tunnel")
+                }
+            }
+            if !anonymous.isEmpty { event.anonymizer = "debugData.tunnels: " + anonymous.joined(separator: ", ") }
+        }
+
+        var behaviors: [(String, String)] = []
+        var riskLevel: String? = nil
+        var riskReasons: String? = nil
+        if let text = debugData.string(fieldPath("behaviors")) {
+            behaviors = OktaMapString.parse(text)
+        }
+        if let text = debugData.string(fieldPath("risk")) {
+            let risk = OktaMapString.parse(text)
+            riskLevel = risk.first { $0.0 == "level" }?.1
+            riskReasons = risk.first { $0.0 == "reasons" }?.1
+        }
+        // `logOnlySecurityData` is JSON in a string with the same verdicts,
+        // written when the policy only logs them.
+        if let text = debugData.string(fieldPath("logOnlySecurityData")), let security = OktaMapString.parseJSON(text) {
+            if behaviors.isEmpty, let object = security.fields.object(fieldPath("behaviors")) {
+                behaviors = OktaMapString.members(of: object)
+            }
+            if riskLevel == nil {
+                riskLevel = security.fields.string(fieldPath("risk", "level"))
+                riskReasons = security.fields.string(fieldPath("risk", "reasons"))
+            }
+        }
+
+        let positive = behaviors.filter { $0.1.uppercased() == "POSITIVE" }.map(\.0)
+        if !positive.isEmpty {
+            event.providerSignals.append(FlagReason(.oktaBehavior, .low, [("behaviors", .string(positive.joined(separator: ", ")))]))
+        }
+        if let riskLevel, let severity = FlagSeverity(providerLevel: riskLevel), severity > .low {
+            var detail: [(String, Evidence)] = [("level", .string(riskLevel))]
+            if let riskReasons { detail.append(("reasons", .string(riskReasons))) }
+            event.providerSignals.append(FlagReason(.oktaRisk, severity, detail))
+        }
+        if debugData.bool(fieldPath("threatSuspected")) == true {
+            var detail: [(String, Evidence)] = []
+            if let detections = debugData.string(fieldPath("threatDetections")) { detail.append(("detections", .string(detections))) }
+            event.providerSignals.append(FlagReason(.oktaThreatSuspected, .medium, detail))
+        }
+    }
+}
