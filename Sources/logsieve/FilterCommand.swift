@@ -22,8 +22,9 @@ struct FilterCommand {
         try refuseOutputOverInput()
 
         let redactor = Redactor(configuration: options.redactorConfiguration(), fingerprinter: Fingerprinter(key: key))
-        let processor = EventProcessor(pipeline: Pipeline(expression: expression, redactor: redactor), redactor: redactor,
-                                       inputFormat: options.inputFormat, split: split)
+        let stateFile = try EnrichmentSetup.prepare(options: options, expression: expression, redactor: redactor, key: key)
+        let processor = EventProcessor(pipeline: Pipeline(expression: expression, redactor: redactor, enricher: stateFile.enricher),
+                                       redactor: redactor, inputFormat: options.inputFormat, split: split)
         processor.maxLineBytesForMessage = options.maxLineBytes
 
         let sink: ByteSink
@@ -39,12 +40,14 @@ struct FilterCommand {
         let writer = OutputWriter(sink: sink, threshold: Self.flushThreshold)
         var status: Int32
         do {
-            status = try pump(into: writer, processor: processor)
+            status = try pump(into: writer, processor: processor) { try stateFile.file?.writeIfDue() }
             try writer.flush()
             try sink.close()
-        } catch {
+            try stateFile.file?.write()
+        } catch let error as IOFailure {
             if error.reason == .brokenPipe {
                 // The reader went away (`| head`): not an error.
+                try stateFile.file?.write()
                 return ExitStatus.success
             }
             throw RuntimeFailure(error.description)
@@ -54,6 +57,7 @@ struct FilterCommand {
         if options.printsStats {
             StatsReport.print(processor.stats, counts: redactor.counts, bytesOut: bytesOut,
                               seconds: Date().timeIntervalSince(started))
+            if let enricher = stateFile.enricher { StatsReport.print(enricher.stats) }
         }
         if options.failsOnInvalid && processor.stats.invalidRecords > 0 && status == ExitStatus.success {
             Diagnostics.error("\(processor.stats.invalidRecords) input record(s) were not valid JSON (--fail-on-invalid)")
@@ -64,7 +68,7 @@ struct FilterCommand {
 
     /// Reads every input through the framer and the processor. Returns the
     /// exit status so far: a failed input does not stop the others.
-    private func pump(into writer: OutputWriter, processor: EventProcessor) throws(IOFailure) -> Int32 {
+    private func pump(into writer: OutputWriter, processor: EventProcessor, afterRead: () throws -> Void) throws -> Int32 {
         var status = ExitStatus.success
         let framer = NDJSONFramer(maxLineBytes: options.maxLineBytes)
         let output = writer.buffer
@@ -97,6 +101,9 @@ struct FilterCommand {
                 }
                 framer.didRead(count)
                 framer.drain(atEndOfInput: false) { processor.process($0, to: output) }
+                // The state is saved before the output that it covers is
+                // written, so a restart never misses state for written events.
+                try afterRead()
                 if count < space.count {
                     try writer.flush()
                 } else {

@@ -21,6 +21,7 @@ struct FilterOptions {
     var excludedKeys: [String] = []
     var failsOnInvalid = false
     var printsStats = false
+    var enrich = EnrichOptions()
 
     /// Parses the arguments after the program name.
     static func parse(_ arguments: [String], fileExists: (String) -> Bool) throws(UsageError) -> FilterOptions {
@@ -104,7 +105,8 @@ struct FilterOptions {
             case "--stats":
                 options.printsStats = true
             default:
-                throw UsageError("unknown option '\(name)'")
+                let isEnrichOption = try options.enrich.parse(name) { () throws(UsageError) in try value(for: name, inline: inline) }
+                guard isEnrichOption else { throw UsageError("unknown option '\(name)'") }
             }
             index += 1
         }
@@ -120,9 +122,9 @@ struct FilterOptions {
 
     /// The pipeline to run, with `redact` appended unless `--no-redact`.
     func pipelineExpression() throws(UsageError) -> PipelineExpression {
-        // Without a pipeline, the default is `redact`, or nothing but
-        // validation and framing under --no-redact.
-        var expression = PipelineExpression(stages: noRedact ? [] : [.redact])
+        // Without a pipeline, the default is `redact | enrich` (`redact` for
+        // text input), or nothing but validation and framing under --no-redact.
+        var expression = PipelineExpression(stages: noRedact ? [] : inputFormat == .text ? [.redact] : [.redact, .enrich])
         if let pipelineText {
             do {
                 expression = try PipelineExpression.parse(pipelineText)

@@ -10,7 +10,10 @@ enum HelpText {
     [REDACTED:<kind>:<first 12 hex digits of HMAC-SHA-256>].
 
     PIPELINE is a jq-style chain of stages separated by |:
-      redact                     redact secrets (the default pipeline)
+      redact                     redact secrets
+      enrich                     flag Okta, Entra ID and Google Workspace
+                                 sign-in events from session and user state;
+                                 the default pipeline is redact | enrich
       select(PATH == VALUE)      keep events where PATH equals VALUE
       select(PATH != VALUE)      keep events where it does not
       select(has(PATH))          keep events that have PATH
@@ -52,6 +55,28 @@ enum HelpText {
           --no-value-detectors apply key rules only: no Bearer, JWT, token
                                shape, URL parameter or cookie-in-text rules
           --no-redact          do not append the redact stage
+
+    Enrich options (thresholds in event time):
+          --event-root PATH    read the provider's event at PATH, e.g. .detail
+                               for EventBridge; the flags go on the outer event
+          --state-dir DIR      load the session and user state from DIR at
+                               start and save it there (mode 0600); needs a
+                               fixed key (--key-file or the variables above)
+          --state-interval S   save the state every S seconds (default: 60)
+          --trusted-cidr NET   never raise network flags for NET; repeatable
+          --trusted-asn N      never raise network flags for AS N; repeatable
+          --max-travel-speed K impossible travel above K km/h (default: 805)
+          --min-travel-distance K
+                               ignore moves under K km (default: 50)
+          --late-tolerance S   evaluate events up to S seconds late against
+                               the state at their time (default: 300)
+          --session-ttl S      forget sessions unseen for S seconds
+                               (default: 86400, 24 hours)
+          --user-ttl S         forget users unseen for S seconds
+                               (default: 2592000, 30 days)
+          --max-sessions N     track at most N sessions, evicting the least
+                               recently seen (default: 1000000)
+          --max-users N        track at most N users (default: 1000000)
           --fail-on-invalid    exit 1 if any input was not valid JSON
           --stats              print counts and throughput to stderr at the end
       -h, --help               show this help

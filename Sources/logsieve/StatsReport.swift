@@ -20,6 +20,16 @@ enum StatsReport {
         for line in lines { Diagnostics.write("logsieve: stats: \(line)\n") }
     }
 
+    /// The enrich stage's counts, including evictions, so that an operator
+    /// sees when `--max-sessions` or `--max-users` is too small.
+    static func print(_ stats: EnrichmentStats) {
+        let lines = [
+            "enrich: \(stats.eventsRecognized) identity events, \(stats.eventsFlagged) flagged, \(stats.lateEvents) late, \(stats.eventsWithoutTime) without a timestamp",
+            "enrich: \(stats.sessionsTracked) sessions and \(stats.usersTracked) users tracked; evicted at the limit: \(stats.sessionsEvicted) sessions, \(stats.usersEvicted) users; expired: \(stats.sessionsExpired) sessions, \(stats.usersExpired) users",
+        ]
+        for line in lines { Diagnostics.write("logsieve: stats: \(line)\n") }
+    }
+
     private static func format(_ value: Double) -> String {
         let rounded = (value * 100).rounded() / 100
         return String(rounded)

@@ -1,0 +1,37 @@
+import LogsieveCore
+
+/// Builds the enrich stage's state for the filter command, and its
+/// snapshot file under `--state-dir`.
+enum EnrichmentSetup {
+    struct Prepared {
+        var enricher: Enricher?
+        var file: EnrichmentStateFile?
+    }
+
+    static func prepare(
+        options: FilterOptions, expression: PipelineExpression, redactor: Redactor, key: FingerprintKey
+    ) throws -> Prepared {
+        guard expression.stages.contains(.enrich) else {
+            if options.enrich.stateDirectory != nil {
+                throw UsageError("--state-dir needs the enrich stage in the pipeline")
+            }
+            return Prepared()
+        }
+        if let enrichIndex = expression.stages.firstIndex(of: .enrich),
+           let redactIndex = expression.stages.firstIndex(of: .redact), redactIndex < enrichIndex,
+           options.replacement != .fingerprint {
+            throw UsageError("enrich after redact reads session fingerprints, which --replace \(options.replacement.rawValue) removes; use --replace fingerprint or put enrich before redact")
+        }
+        let enricher = Enricher(configuration: options.enrich.configuration, fingerprinter: Fingerprinter(key: key),
+                                maxDepth: options.maxDepth)
+        guard let directory = options.enrich.stateDirectory else { return Prepared(enricher: enricher) }
+        // Session keys are HMACs: with a key made for this run, no saved
+        // state could ever match again.
+        if key.isEphemeral {
+            throw UsageError("--state-dir needs a fixed fingerprint key (--key-file, \(KeyLoading.fileVariable) or \(KeyLoading.valueVariable)), because state keyed with a random key cannot match after a restart")
+        }
+        let file = EnrichmentStateFile(directory: directory, enricher: enricher, interval: options.enrich.stateInterval)
+        try file.load()
+        return Prepared(enricher: enricher, file: file)
+    }
+}
