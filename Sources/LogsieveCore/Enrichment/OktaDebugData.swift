@@ -22,6 +22,13 @@ enum OktaDebugData {
         var riskReasons: String? = nil
         if let text = debugData.string(fieldPath("behaviors")) {
             behaviors = OktaMapString.parse(text)
+        } else if let object = debugData.object(fieldPath("behaviors")) {
+            // Some collectors turn the map string into an object: either
+            // {"New IP": "POSITIVE"} or {"New IP=POSITIVE": null}.
+            behaviors = OktaMapString.members(of: object)
+        } else {
+            // …or into an array of "New IP=POSITIVE" strings.
+            behaviors = debugData.strings(fieldPath("behaviors", .iterate)).flatMap(OktaMapString.parse)
         }
         if let text = debugData.string(fieldPath("risk")) {
             let risk = OktaMapString.parse(text)
@@ -30,13 +37,14 @@ enum OktaDebugData {
         }
         // `logOnlySecurityData` is JSON in a string with the same verdicts,
         // written when the policy only logs them.
-        if let text = debugData.string(fieldPath("logOnlySecurityData")), let security = OktaMapString.parseJSON(text) {
-            if behaviors.isEmpty, let object = security.fields.object(fieldPath("behaviors")) {
+        let embedded = debugData.string(fieldPath("logOnlySecurityData")).flatMap(OktaMapString.parseJSON)
+        if let security = embedded?.fields ?? debugData.object(fieldPath("logOnlySecurityData")) {
+            if behaviors.isEmpty, let object = security.object(fieldPath("behaviors")) {
                 behaviors = OktaMapString.members(of: object)
             }
             if riskLevel == nil {
-                riskLevel = security.fields.string(fieldPath("risk", "level"))
-                riskReasons = security.fields.string(fieldPath("risk", "reasons"))
+                riskLevel = security.string(fieldPath("risk", "level"))
+                riskReasons = security.string(fieldPath("risk", "reasons"))
             }
         }
 

@@ -39,13 +39,18 @@ enum OktaMapString {
         EmbeddedJSON(text)
     }
 
-    /// The members of an object whose values are strings.
+    /// The members of an object as name and value: string values as they
+    /// are, and `"name=value": null` split at the `=`.
     static func members(of object: EventFields) -> [(String, String)] {
         var members: [(String, String)] = []
         try? JSONPathLookup.forEachMember(object.text, objectStart: object.start, end: object.end, maxDepth: object.maxDepth) {
             (key: JSONLexer.StringSpan, valueStart: Int) in
             let name = EventFields.decodeString(object.text, start: key.start - 1, end: key.end + 1) ?? ""
-            if let value = EventFields.decodeString(object.text, start: valueStart, end: object.end) { members.append((name, value)) }
+            if let value = EventFields.decodeString(object.text, start: valueStart, end: object.end) {
+                members.append((name, value))
+            } else if let equals = name.firstIndex(of: "=") {
+                members.append((String(name[..<equals]), String(name[name.index(after: equals)...])))
+            }
         }
         return members
     }
