@@ -679,3 +679,41 @@ def har_event(entropy, secret):
                                   "application/javascript": "script"}.get(mime_type, "other")
         entry["pageref"] = "page_%d" % (1 + entropy.below(5))
     return entry
+
+
+# ---------------------------------------------------------------------------
+# Okta sessions for bench/enrich: complete events (no placeholders), because
+# the enrich stage needs the same session identifier, user and network to
+# recur across events, which generate-corpus's per-event values never do.
+
+def okta_session_event(session_index, user, session_id, event_type, published, city, network, user_agent, targets=()):
+    """One Okta System Log event of a session, as a dict."""
+    name, state, country, postal, lat, lon = city
+    as_number, as_org, isp, domain = network
+    raw, os_name, browser = user_agent
+    ip = f"10.{(session_index >> 16) & 255}.{(session_index >> 8) & 255}.{session_index & 255}"
+    return {
+        "uuid": f"bench-{session_index}-{published}",
+        "published": published,
+        "eventType": event_type,
+        "version": "0",
+        "severity": "INFO",
+        "legacyEventType": "core.user_auth.login_success",
+        "displayMessage": "User login to Okta",
+        "actor": {"id": f"00u{session_index:08d}", "type": "User", "alternateId": user, "displayName": user},
+        "client": {
+            "userAgent": {"rawUserAgent": raw, "os": os_name, "browser": browser},
+            "zone": "null",
+            "device": "Computer",
+            "ipAddress": ip,
+            "geographicalContext": {"city": name, "state": state, "country": country, "postalCode": postal,
+                                    "geolocation": {"lat": lat, "lon": lon}},
+        },
+        "authenticationContext": {"authenticationStep": 0, "externalSessionId": session_id},
+        "outcome": {"result": "SUCCESS"},
+        "securityContext": {"asNumber": as_number, "asOrg": as_org, "isp": isp, "domain": domain, "isProxy": False},
+        "debugContext": {"debugData": {"requestId": f"req{session_index}", "requestUri": "/api/v1/authn",
+                                       "threatSuspected": "false"}},
+        "target": list(targets),
+        "transaction": {"type": "WEB", "id": f"req{session_index}", "detail": {}},
+    }

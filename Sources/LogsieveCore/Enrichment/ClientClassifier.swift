@@ -7,6 +7,23 @@ struct ClientProfile: Equatable {
     var isScripted: Bool
 }
 
+/// Profiles of recently seen clients. Streams repeat a few thousand user
+/// agents, and classifying one costs many string searches.
+struct ClientProfileCache {
+    private var profiles: [ClientFacts: ClientProfile?] = [:]
+    static let maxEntries = 4096
+
+    mutating func profile(_ client: ClientFacts) -> ClientProfile? {
+        var key = client
+        key.deviceTokenHash = nil
+        if let cached = profiles[key] { return cached }
+        let profile = ClientClassifier.profile(key)
+        if profiles.count >= Self.maxEntries { profiles.removeAll(keepingCapacity: true) }
+        profiles[key] = profile
+        return profile
+    }
+}
+
 enum ClientClassifier {
     /// Raw user-agent prefixes and substrings of HTTP libraries and headless
     /// browsers, lower-cased.

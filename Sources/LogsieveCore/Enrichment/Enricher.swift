@@ -16,6 +16,7 @@ public final class Enricher {
     /// session; its MAC is recognised so that they do not share one state.
     private let unknownSessionMAC: SessionMAC
     private let scratch = ByteBuffer(capacity: 16 * 1024)
+    private var clientProfiles = ClientProfileCache()
 
     public init(configuration: EnrichmentConfiguration, fingerprinter: Fingerprinter, maxDepth: Int) {
         self.configuration = configuration
@@ -35,11 +36,13 @@ public final class Enricher {
     ) throws(JSONScanError) -> StageResult {
         let start = JSONLexer.skipWhitespace(text, from: 0, end: count)
         guard start < count, text[start] == ASCII.openBrace else { return .unchanged }
-        let event = EventFields(text: text, start: start, end: count, maxDepth: maxDepth)
+        guard let event = EventFields.indexed(text, start: start, end: count, maxDepth: maxDepth) else { return .unchanged }
         let root: EventFields
         if let eventRoot = configuration.eventRoot {
-            guard let object = event.object(eventRoot.components) else { return .unchanged }
-            root = object
+            guard let object = event.object(eventRoot.components),
+                  let indexed = EventFields.indexed(text, start: object.start, end: object.end, maxDepth: maxDepth)
+            else { return .unchanged }
+            root = indexed
         } else {
             root = event
         }
@@ -102,7 +105,8 @@ public final class Enricher {
         if let key = sessionKey(event.sessionIdentifier, sessionMACs: sessionMACs) {
             let state = store.session(key, at: time)
             if state.user == nil { state.user = userKey }
-            SessionFlags.evaluate(event, session: state, at: time, asOf: asOf, trusted: trusted, into: &reasons)
+            SessionFlags.evaluate(event, session: state, at: time, asOf: asOf, trusted: trusted,
+                                  clientProfiles: &clientProfiles, into: &reasons)
             session = state
         }
         if let user {
@@ -147,11 +151,20 @@ public final class Enricher {
 
     /// The 48 bits shown in `[REDACTED:session:0123456789ab]`.
     static func markerPrefix(_ text: String) -> UInt64? {
-        let prefix = "[REDACTED:session:"
-        guard text.hasPrefix(prefix), text.hasSuffix("]") else { return nil }
-        let digits = text.dropFirst(prefix.count).dropLast()
-        guard digits.count == Fingerprinter.displayedDigits else { return nil }
-        return UInt64(digits, radix: 16)
+        let prefix: StaticString = "[REDACTED:session:"
+        let utf8 = Array(text.utf8)
+        let prefixLength = prefix.utf8CodeUnitCount
+        guard utf8.count == prefixLength + Fingerprinter.displayedDigits + 1, utf8.last == ASCII.closeBracket else { return nil }
+        for index in 0..<prefixLength where utf8[index] != prefix.utf8Start[index] { return nil }
+        var value: UInt64 = 0
+        for byte in utf8[prefixLength..<(utf8.count - 1)] {
+            switch byte {
+            case 0x30...0x39: value = value << 4 | UInt64(byte - 0x30)
+            case 0x61...0x66: value = value << 4 | UInt64(byte - 0x61 + 10)
+            default: return nil
+            }
+        }
+        return value
     }
 
     static func mac(of text: String, with fingerprinter: Fingerprinter) -> SessionMAC {

@@ -10,9 +10,24 @@ struct EventFields {
     let start: Int
     let end: Int
     let maxDepth: Int
+    /// The object's members, for objects that many paths are read from.
+    var members: MemberIndex? = nil
+
+    /// Fields of the object at `start`, with its members indexed in one
+    /// pass, so that each read starts at its member instead of rescanning
+    /// the event. `nil` if the value is not a valid object.
+    static func indexed(_ text: UnsafePointer<UInt8>, start: Int, end: Int, maxDepth: Int) -> EventFields? {
+        guard let index = MemberIndex(text, objectStart: start, end: end, maxDepth: maxDepth) else { return nil }
+        return EventFields(text: text, start: start, end: index.objectEnd, maxDepth: maxDepth, members: index)
+    }
 
     /// The span of the first value at `path`.
     func span(_ path: [JSONPath.Component]) -> (start: Int, end: Int)? {
+        if let members, case .key(let key)? = path.first {
+            guard let member = members.member(key, text) else { return nil }
+            if path.count == 1 { return member }
+            return EventFields(text: text, start: member.start, end: member.end, maxDepth: maxDepth).span(Array(path.dropFirst()))
+        }
         var found: (Int, Int)? = nil
         try? JSONPathLookup.forEachValue(text, start: start, end: end, path: path[...], maxDepth: maxDepth) { valueStart, valueEnd in
             if found == nil { found = (valueStart, valueEnd) }
@@ -65,10 +80,10 @@ struct EventFields {
         }
     }
 
-    /// The fields of the object at `path`, for reading below it.
+    /// The fields of the object at `path`, indexed for reading below it.
     func object(_ path: [JSONPath.Component]) -> EventFields? {
         guard let (valueStart, valueEnd) = span(path), text[valueStart] == ASCII.openBrace else { return nil }
-        return EventFields(text: text, start: valueStart, end: valueEnd, maxDepth: maxDepth)
+        return Self.indexed(text, start: valueStart, end: valueEnd, maxDepth: maxDepth)
     }
 
     /// Calls `body` with the fields of each element of the array at `path`.
@@ -95,4 +110,49 @@ struct EventFields {
 /// A path of object keys, as the source readers write them.
 func fieldPath(_ keys: String...) -> [JSONPath.Component] {
     keys.map { .key(Array($0.utf8)) }
+}
+
+/// The members of one JSON object: key and value spans, found in one pass.
+struct MemberIndex {
+    var keys: [JSONLexer.StringSpan] = []
+    var values: [(start: Int, end: Int)] = []
+    var objectEnd = 0
+
+    init?(_ text: UnsafePointer<UInt8>, objectStart: Int, end: Int, maxDepth: Int) {
+        guard objectStart < end, text[objectStart] == ASCII.openBrace else { return nil }
+        do {
+            var cursor = JSONLexer.skipWhitespace(text, from: objectStart + 1, end: end)
+            if cursor < end && text[cursor] == ASCII.closeBrace {
+                objectEnd = cursor + 1
+                return
+            }
+            while true {
+                guard cursor < end, text[cursor] == ASCII.quote else { return nil }
+                let key = try JSONLexer.scanString(text, quoteIndex: cursor, end: end)
+                cursor = try JSONLexer.expect(ASCII.colon, text, JSONLexer.skipWhitespace(text, from: key.end + 1, end: end), end)
+                let valueStart = JSONLexer.skipWhitespace(text, from: cursor, end: end)
+                let valueEnd = try JSONLexer.skipValue(text, from: valueStart, end: end, depth: 1, maxDepth: maxDepth)
+                keys.append(key)
+                values.append((valueStart, valueEnd))
+                cursor = JSONLexer.skipWhitespace(text, from: valueEnd, end: end)
+                guard cursor < end else { return nil }
+                if text[cursor] == ASCII.closeBrace {
+                    objectEnd = cursor + 1
+                    return
+                }
+                cursor = try JSONLexer.expect(ASCII.comma, text, cursor, end)
+                cursor = JSONLexer.skipWhitespace(text, from: cursor, end: end)
+            }
+        } catch {
+            return nil
+        }
+    }
+
+    /// The value of the first member named `key`, as jq reads it.
+    func member(_ key: [UInt8], _ text: UnsafePointer<UInt8>) -> (start: Int, end: Int)? {
+        for (index, span) in keys.enumerated() where JSONPathLookup.keyEquals(text, span, key) {
+            return values[index]
+        }
+        return nil
+    }
 }

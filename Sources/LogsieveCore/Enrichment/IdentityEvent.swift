@@ -60,7 +60,7 @@ struct NetworkFacts: Equatable {
 }
 
 /// What the client is.
-struct ClientFacts: Equatable {
+struct ClientFacts: Hashable {
     var rawUserAgent: String?
     /// Okta's `client.userAgent.browser` (`CHROME`) or Entra's `deviceDetail.browser`.
     var browser: String?

@@ -19,20 +19,26 @@ enum OktaSystemLogReader {
         var event = IdentityEvent(source: .okta, eventType: fields.string(eventType) ?? "")
         event.time = fields.string(published).flatMap(EventTime.parse)
         event.sessionIdentifier = fields.string(fieldPath("authenticationContext", "externalSessionId"))
-        let actorType = fields.string(fieldPath("actor", "type"))
+        let actor = fields.object(Self.actor)
+        let actorType = actor?.string(fieldPath("type"))
+        let login = actor?.string(fieldPath("alternateId"))?.lowercased()
         if actorType == "User" {
-            event.user = fields.string(fieldPath("actor", "alternateId"))?.lowercased()
+            event.user = login
         }
 
         let client = fields.object(fieldPath("client"))
         event.ipAddress = client?.string(fieldPath("ipAddress"))
-        event.network.country = client?.string(fieldPath("geographicalContext", "country"))
-        event.network.city = client?.string(fieldPath("geographicalContext", "city"))
-        event.network.latitude = client?.number(fieldPath("geographicalContext", "geolocation", "lat"))
-        event.network.longitude = client?.number(fieldPath("geographicalContext", "geolocation", "lon"))
-        event.client.rawUserAgent = client?.string(fieldPath("userAgent", "rawUserAgent"))
-        event.client.browser = client?.string(fieldPath("userAgent", "browser"))
-        event.client.operatingSystem = client?.string(fieldPath("userAgent", "os"))
+        if let place = client?.object(fieldPath("geographicalContext")) {
+            event.network.country = place.string(fieldPath("country"))
+            event.network.city = place.string(fieldPath("city"))
+            event.network.latitude = place.number(fieldPath("geolocation", "lat"))
+            event.network.longitude = place.number(fieldPath("geolocation", "lon"))
+        }
+        if let userAgent = client?.object(fieldPath("userAgent")) {
+            event.client.rawUserAgent = userAgent.string(fieldPath("rawUserAgent"))
+            event.client.browser = userAgent.string(fieldPath("browser"))
+            event.client.operatingSystem = userAgent.string(fieldPath("os"))
+        }
 
         let security = fields.object(fieldPath("securityContext"))
         event.network.asNumber = security?.number(fieldPath("asNumber")).map { Int($0) }
@@ -58,7 +64,6 @@ enum OktaSystemLogReader {
             OktaDebugData.read(debugData, into: &event)
         }
 
-        let login = fields.string(fieldPath("actor", "alternateId"))?.lowercased()
         event.isInternal = login == "system@okta.com" || actorType == "SystemPrincipal"
             || event.client.rawUserAgent == "Okta-Integrations"
             || (client?.string(fieldPath("id"))?.hasPrefix("okta.") ?? false)

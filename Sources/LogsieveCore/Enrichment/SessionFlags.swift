@@ -7,7 +7,7 @@ enum SessionFlags {
     /// and client.
     static func evaluate(
         _ event: IdentityEvent, session: SessionState, at time: Double, asOf: Double, trusted: Bool,
-        into reasons: inout [FlagReason]
+        clientProfiles: inout ClientProfileCache, into reasons: inout [FlagReason]
     ) {
         let sessionAge = Int((time - session.started).rounded())
         let networks = session.networks.filter { $0.firstSeen <= asOf }
@@ -33,7 +33,7 @@ enum SessionFlags {
             }
         }
 
-        guard let profile = ClientClassifier.profile(event.client) else { return }
+        guard let profile = clientProfiles.profile(event.client) else { return }
         let current = ClientObservation(firstSeen: time, family: profile.family, operatingSystem: profile.operatingSystem,
                                         isScripted: profile.isScripted, deviceTokenHash: event.client.deviceTokenHash)
         if let first = clients.first {
