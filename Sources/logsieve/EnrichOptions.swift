@@ -42,6 +42,10 @@ struct EnrichOptions {
             configuration.maxTravelSpeed = try Self.number(name, try value(), range: 1...100_000, unit: "km/h")
         case "--min-travel-distance":
             configuration.minTravelDistance = try Self.number(name, try value(), range: 0...20_000, unit: "km")
+        case "--sensitive-action-window":
+            configuration.sensitiveActionWindow = try Self.number(name, try value(), range: 0...(7 * 86_400), unit: "seconds")
+        case "--mfa-reset-window":
+            configuration.mfaResetWindow = try Self.number(name, try value(), range: 0...(30 * 86_400), unit: "seconds")
         case "--late-tolerance":
             configuration.lateTolerance = try Self.number(name, try value(), range: 0...86_400, unit: "seconds")
         case "--session-ttl":

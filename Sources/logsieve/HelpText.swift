@@ -68,6 +68,12 @@ enum HelpText {
           --max-travel-speed K impossible travel above K km/h (default: 805)
           --min-travel-distance K
                                ignore moves under K km (default: 50)
+          --sensitive-action-window S
+                               a sensitive admin action this long after a
+                               session flag for the user is high (default:
+                               1800, 30 minutes)
+          --mfa-reset-window S flag a sign-in this long after the user's MFA
+                               reset (default: 43200, 12 hours)
           --late-tolerance S   evaluate events up to S seconds late against
                                the state at their time (default: 300)
           --session-ttl S      forget sessions unseen for S seconds

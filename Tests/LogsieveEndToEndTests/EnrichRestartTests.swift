@@ -40,7 +40,7 @@ final class PipeDrain: @unchecked Sendable {
     }
 }
 
-/// The logsieve binary that `swift build` put next to the test bundle.
+/// Finds the logsieve binary that `swift build` put next to the test bundle.
 func logsieveBinary() -> URL {
     var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
     while !FileManager.default.fileExists(atPath: directory.appendingPathComponent("logsieve").path),
@@ -115,7 +115,7 @@ final class RunningLogsieve {
         return lines
     }
 
-    /// The `logsieve` member of each output line by `uuid`, as text.
+    /// Returns the `logsieve` member of each output line by `uuid`, as text.
     static func flagsByEvent(_ output: String) -> [String: String] {
         var result: [String: String] = [:]
         for line in output.split(separator: "\n") {
@@ -160,5 +160,24 @@ final class RunningLogsieve {
         var restarted = Self.flagsByEvent(firstOutput)
         restarted.merge(Self.flagsByEvent(secondOutput)) { _, new in new }
         #expect(restarted == expected)
+    }
+
+    @Test func stateDirRejectsRandomKey() throws {
+        let run = try RunningLogsieve(["--state-dir", FileManager.default.temporaryDirectory.appendingPathComponent("never-\(getpid())").path])
+        _ = run.finish()
+        #expect(run.process.terminationStatus == 2)
+        #expect(run.errors.text.contains("--state-dir needs a fixed fingerprint key"))
+    }
+
+    @Test func defaultPipelineEnriches() throws {
+        let run = try RunningLogsieve([])
+        let events = Self.events()
+        run.send([events[0], events[40]])
+        let output = run.finish()
+        #expect(run.process.terminationStatus == 0)
+        let flags = Self.flagsByEvent(output)
+        #expect(flags["event-0"] == "none")
+        #expect(flags["event-40"]?.contains("session.network_changed") == true)
+        #expect(!output.contains("102session0xyz"))
     }
 }

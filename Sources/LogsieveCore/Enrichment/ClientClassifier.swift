@@ -1,5 +1,5 @@
-/// What kind of client a user agent is, at the level that a stolen session
-/// changes: browser family and operating system, never the version.
+/// A user agent's kind at the level that a stolen session changes: the
+/// browser family and operating system, never the version.
 struct ClientProfile: Equatable {
     var family: String
     var operatingSystem: String

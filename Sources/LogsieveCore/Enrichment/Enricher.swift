@@ -135,7 +135,7 @@ public final class Enricher {
     }
 
     /// The full MAC that keys a session: from the redactor's table when the
-    /// event holds a `[REDACTED:session:…]` marker, else of the raw value.
+    /// event contains a `[REDACTED:session:…]` marker, else of the raw value.
     func sessionKey(_ identifier: String?, sessionMACs: SessionMACTable) -> SessionMAC? {
         guard let identifier, !identifier.isEmpty else { return nil }
         let key: SessionMAC
@@ -149,7 +149,7 @@ public final class Enricher {
         return key == unknownSessionMAC ? nil : key
     }
 
-    /// The 48 bits shown in `[REDACTED:session:0123456789ab]`.
+    /// Parses the 48 bits shown in `[REDACTED:session:0123456789ab]`.
     static func markerPrefix(_ text: String) -> UInt64? {
         let prefix: StaticString = "[REDACTED:session:"
         let utf8 = Array(text.utf8)
@@ -173,7 +173,7 @@ public final class Enricher {
     }
 }
 
-/// What the flags found for one event.
+/// The flags' findings for one event.
 struct EventAssessment {
     var reasons: [FlagReason] = []
     /// More than `--late-tolerance` older than the newest event seen.

@@ -10,11 +10,11 @@ public struct EnrichmentConfiguration: Sendable {
     public var maxTravelSpeed = 805.0
     /// `--min-travel-distance`: shorter moves are geolocation noise, in km.
     public var minTravelDistance = 50.0
-    /// A sensitive action this long after a session or network flag for the
-    /// same user is high, in seconds.
+    /// `--sensitive-action-window`: a sensitive action this long after a
+    /// session or network flag for the same user is high, in seconds.
     public var sensitiveActionWindow = 30.0 * 60
-    /// A sign-in this long after an MFA reset of the same user is flagged,
-    /// in seconds.
+    /// `--mfa-reset-window`: a sign-in this long after an MFA reset of the
+    /// same user is flagged, in seconds.
     public var mfaResetWindow = 12.0 * 3600
     /// `--late-tolerance`: events up to this much older than the newest seen
     /// are evaluated against the state at their own time, in seconds.

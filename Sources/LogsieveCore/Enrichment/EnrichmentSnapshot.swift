@@ -5,8 +5,8 @@ import CCrypto
 /// Layout, little-endian: the magic `LSENRICH`, a `UInt32` format version,
 /// the fingerprint key identifier, the watermark, the sessions and the
 /// users from least to most recently used, then SHA-256 of all the bytes
-/// before it. Session and user keys are HMACs, so the file holds no session
-/// identifier or login, but it does hold IP addresses, locations and client
+/// before it. Session and user keys are HMACs, so the file contains no session
+/// identifier or login, but it does contain IP addresses, locations and client
 /// names: it is written with mode 0600.
 public enum EnrichmentSnapshot {
     public static let version: UInt32 = 1

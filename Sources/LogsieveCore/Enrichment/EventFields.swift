@@ -21,7 +21,7 @@ struct EventFields {
         return EventFields(text: text, start: start, end: index.objectEnd, maxDepth: maxDepth, members: index)
     }
 
-    /// The span of the first value at `path`.
+    /// Returns the span of the first value at `path`.
     func span(_ path: [JSONPath.Component]) -> (start: Int, end: Int)? {
         if let members, case .key(let key)? = path.first {
             guard let member = members.member(key, text) else { return nil }
@@ -39,13 +39,13 @@ struct EventFields {
         span(path) != nil
     }
 
-    /// The decoded string at `path`; `nil` for other types and empty strings.
+    /// Returns the decoded string at `path`, or `nil` for other types and empty strings.
     func string(_ path: [JSONPath.Component]) -> String? {
         guard let (valueStart, valueEnd) = span(path) else { return nil }
         return Self.decodeString(text, start: valueStart, end: valueEnd)
     }
 
-    /// Every string that `path` reaches (with `[]`), in order.
+    /// Returns every string that `path` reaches (with `[]`), in order.
     func strings(_ path: [JSONPath.Component]) -> [String] {
         var values: [String] = []
         try? JSONPathLookup.forEachValue(text, start: start, end: end, path: path[...], maxDepth: maxDepth) { valueStart, valueEnd in
@@ -54,8 +54,8 @@ struct EventFields {
         return values
     }
 
-    /// The number at `path`, or a string that holds one (Okta writes some
-    /// numbers as strings, Entra writes `errorCode` as a number).
+    /// Returns the number at `path`, also when it is written as a string,
+    /// because Okta writes some numbers as strings.
     func number(_ path: [JSONPath.Component]) -> Double? {
         guard let (valueStart, valueEnd) = span(path) else { return nil }
         if text[valueStart] == ASCII.quote {
@@ -80,7 +80,7 @@ struct EventFields {
         }
     }
 
-    /// The fields of the object at `path`, indexed for reading below it.
+    /// Returns the fields of the object at `path`, indexed for reading below it.
     func object(_ path: [JSONPath.Component]) -> EventFields? {
         guard let (valueStart, valueEnd) = span(path), text[valueStart] == ASCII.openBrace else { return nil }
         return Self.indexed(text, start: valueStart, end: valueEnd, maxDepth: maxDepth)
@@ -107,7 +107,7 @@ struct EventFields {
     }
 }
 
-/// A path of object keys, as the source readers write them.
+/// Builds a path of object keys, as the source readers write them.
 func fieldPath(_ keys: String...) -> [JSONPath.Component] {
     keys.map { .key(Array($0.utf8)) }
 }
@@ -148,7 +148,7 @@ struct MemberIndex {
         }
     }
 
-    /// The value of the first member named `key`, as jq reads it.
+    /// Returns the value of the first member named `key`, as jq reads it.
     func member(_ key: [UInt8], _ text: UnsafePointer<UInt8>) -> (start: Int, end: Int)? {
         for (index, span) in keys.enumerated() where JSONPathLookup.keyEquals(text, span, key) {
             return values[index]

@@ -36,7 +36,7 @@ struct IdentityEvent {
     /// Whether this is a sign-in (successful or not), as opposed to an action
     /// inside a session.
     var isSignIn = false
-    /// Why the address is an anonymising network, if the provider says so.
+    /// The provider's reason for calling the address an anonymising network.
     var anonymizer: String?
     /// Risk signals that the provider computed itself.
     var providerSignals: [FlagReason] = []
@@ -45,11 +45,11 @@ struct IdentityEvent {
     /// Okta `debugData.privilegeGranted`.
     var privilegeGranted: String?
     /// Events that the provider writes on its own behalf (`system@okta.com`,
-    /// `Okta-Integrations`), which say nothing about a user's session.
+    /// `Okta-Integrations`), which tell nothing about a user's session.
     var isInternal = false
 }
 
-/// Where an address is, from the event itself or from `--geoip-db`.
+/// The network and location of an address, as the event gives them.
 struct NetworkFacts: Equatable {
     var asNumber: Int?
     var asOrganization: String?
@@ -59,7 +59,7 @@ struct NetworkFacts: Equatable {
     var longitude: Double?
 }
 
-/// What the client is.
+/// The client's user agent, browser, OS and device token.
 struct ClientFacts: Hashable {
     var rawUserAgent: String?
     /// Okta's `client.userAgent.browser` (`CHROME`) or Entra's `deviceDetail.browser`.

@@ -39,8 +39,8 @@ enum OktaMapString {
         EmbeddedJSON(text)
     }
 
-    /// The members of an object as name and value: string values as they
-    /// are, and `"name=value": null` split at the `=`.
+    /// Returns the members of an object as name and value pairs: string
+    /// values as they are, and `"name=value": null` split at the `=`.
     static func members(of object: EventFields) -> [(String, String)] {
         var members: [(String, String)] = []
         try? JSONPathLookup.forEachMember(object.text, objectStart: object.start, end: object.end, maxDepth: object.maxDepth) {

@@ -9,8 +9,8 @@ enum OktaSystemLogReader {
     static let actor = fieldPath("actor")
     static let published = fieldPath("published")
 
-    /// Whether the event is an Okta System Log event: it has `eventType`
-    /// and an `actor` object. `published` is read when present.
+    /// Returns whether the event is an Okta System Log event, which has
+    /// `eventType` and an `actor` object. `published` is read when present.
     static func recognizes(_ fields: EventFields) -> Bool {
         fields.string(eventType) != nil && fields.object(actor) != nil
     }

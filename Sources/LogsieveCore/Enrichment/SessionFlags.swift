@@ -65,8 +65,8 @@ enum SessionFlags {
         return true
     }
 
-    /// The first address of the other IP family in the same country: a
-    /// dual-stack client, whose IPv6 may come from another AS of its ISP.
+    /// Returns whether this is the first address of the other IP family in
+    /// the same country. Such a dual-stack client's IPv6 may come from another AS of its ISP.
     static func isDualStack(_ current: NetworkObservation, _ networks: [NetworkObservation]) -> Bool {
         guard !networks.contains(where: { $0.isIPv4 == current.isIPv4 }) else { return false }
         return networks.contains { previous in

@@ -42,9 +42,8 @@ import Testing
     }
 
     @Test func lateEventSeesStateAtItsTime() throws {
-        // The move at 09:20 arrives first; the 09:18 event from the original
-        // network is then compared with the state at 09:18, which is empty
-        // of the later network.
+        // The move at 09:20 arrives first. The 09:18 event from the original
+        // network is compared with the state at 09:18, before the move.
         var start = OktaEvent()
         start.published = "2024-05-01T09:10:00.000Z"
         var late = OktaEvent()

@@ -7,10 +7,10 @@ import Testing
 ///
 /// For each Panther rule that a logsieve flag covers, logsieve must agree
 /// with the case's `expected` verdict, except for the disagreements listed
-/// below with their reasons. The README's parity table says the same.
+/// below with their reasons. The README's parity table lists the same.
 @Suite struct PantherOktaParityTests {
     /// Panther rule id → the logsieve flags that must all be present for
-    /// logsieve to say what the rule says.
+    /// logsieve to agree with a firing rule.
     static let coveredRules: [String: [String]] = [
         "Okta.AdminRoleAssigned": ["admin.sensitive_action"],
         "Okta.Group.Admin.Role.Assigned": ["admin.sensitive_action"],
@@ -28,7 +28,7 @@ import Testing
         "Standard.ImpossibleTravel.Login": ["user.impossible_travel"],
     ]
 
-    /// Why logsieve deliberately says otherwise on a case.
+    /// The reason for a deliberate disagreement on a case.
     enum Disagreement {
         /// The case has lower-cased keys (`eventtype`, `debugcontext`) that
         /// Panther's own normalisation made and that Okta never emits, so
@@ -70,8 +70,8 @@ import Testing
         "Standard.ImpossibleTravel.Login / Okta sign-in with history and impossible travel, no VPN, Intelsat ASN": .locationOnlyInPantherEnrichment,
     ]
 
-    /// The case as Okta would have written it, undoing the change that
-    /// `reason` names.
+    /// Rebuilds the case as Okta would have written it, undoing the change
+    /// that `reason` names.
     static func repaired(_ testCase: Case, _ reason: Disagreement) -> Case? {
         var repaired = testCase
         switch reason {
@@ -119,8 +119,8 @@ import Testing
         }
     }
 
-    /// The earlier events that a case's `mocks` stand for: Panther caches
-    /// state that logsieve builds from the events themselves.
+    /// Builds the earlier events that a case's `mocks` stand for, because
+    /// Panther caches state that logsieve builds from the events themselves.
     static func earlierEvents(for testCase: Case) -> [[String: Any]] {
         guard let cached = testCase.mocks.first(where: { $0["objectName"] as? String == "get_string_set" })?["returnValue"] as? String,
               let value = try? JSONSerialization.jsonObject(with: Data(cached.utf8)) else { return [] }
