@@ -28,6 +28,11 @@ let package = Package(
             providers: [.apt(["zlib1g-dev"])]
         ),
         .systemLibrary(
+            name: "CMaxMindDB",
+            pkgConfig: "libmaxminddb",
+            providers: [.apt(["libmaxminddb-dev"])]
+        ),
+        .systemLibrary(
             name: "CRdKafka",
             pkgConfig: "rdkafka",
             providers: [.apt(["librdkafka-dev"])]
@@ -39,6 +44,11 @@ let package = Package(
             dependencies: ["CCrypto"],
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
         ),
+        // IP address lookups in MaxMind databases for the enrich stage (--geoip-db).
+        .target(
+            name: "LogsieveGeoIP",
+            dependencies: ["LogsieveCore", "CMaxMindDB"]
+        ),
         // Byte sources and sinks: files, stdin, zstd and gzip streams.
         .target(
             name: "LogsieveIO",
@@ -47,12 +57,16 @@ let package = Package(
         // The command line: argument parsing and wiring, nothing else.
         .executableTarget(
             name: "logsieve",
-            dependencies: ["LogsieveCore", "LogsieveIO", "CRdKafka", "CZstd", "CZlib", "CCrypto"]
+            dependencies: ["LogsieveCore", "LogsieveIO", "LogsieveGeoIP", "CRdKafka", "CZstd", "CZlib", "CCrypto"]
         ),
 
         .testTarget(
             name: "LogsieveCoreTests",
             dependencies: ["LogsieveCore", "CCrypto"]
+        ),
+        .testTarget(
+            name: "LogsieveGeoIPTests",
+            dependencies: ["LogsieveGeoIP", "LogsieveCore"]
         ),
         .testTarget(
             name: "LogsieveIOTests",

@@ -9,6 +9,8 @@ struct EnrichOptions {
     /// input is read; 0 writes it after every read.
     var stateInterval = 60.0
     var eventRootText: String?
+    /// `--geoip-db FILE`, repeatable: MaxMind databases asked in order.
+    var geoIPDatabases: [String] = []
 
     /// Parses one enrich option. Returns false if `name` is not one.
     mutating func parse(_ name: String, value: () throws(UsageError) -> String) throws(UsageError) -> Bool {
@@ -21,6 +23,8 @@ struct EnrichOptions {
                 throw UsageError("invalid --event-root path at column \(error.column): \(error.message)")
             }
             eventRootText = text
+        case "--geoip-db":
+            geoIPDatabases.append(try value())
         case "--state-dir":
             stateDirectory = try value()
         case "--state-interval":

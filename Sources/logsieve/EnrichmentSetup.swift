@@ -1,4 +1,5 @@
 import LogsieveCore
+import LogsieveGeoIP
 
 /// Builds the enrich stage's state for the filter command, and its
 /// snapshot file under `--state-dir`.
@@ -15,6 +16,9 @@ enum EnrichmentSetup {
             if options.enrich.stateDirectory != nil {
                 throw UsageError("--state-dir needs the enrich stage in the pipeline")
             }
+            if !options.enrich.geoIPDatabases.isEmpty {
+                throw UsageError("--geoip-db needs the enrich stage in the pipeline")
+            }
             return Prepared()
         }
         if let enrichIndex = expression.stages.firstIndex(of: .enrich),
@@ -24,6 +28,15 @@ enum EnrichmentSetup {
         }
         let enricher = Enricher(configuration: options.enrich.configuration, fingerprinter: Fingerprinter(key: key),
                                 maxDepth: options.maxDepth)
+        if !options.enrich.geoIPDatabases.isEmpty {
+            do {
+                enricher.locator = MaxMindDatabases(try options.enrich.geoIPDatabases.map { path throws(MaxMindDatabase.OpenError) in
+                    try MaxMindDatabase(path: path)
+                })
+            } catch {
+                throw UsageError("\(error.description); pass a GeoLite2 or GeoIP2 City, Country or ASN .mmdb file to --geoip-db")
+            }
+        }
         guard let directory = options.enrich.stateDirectory else { return Prepared(enricher: enricher) }
         // Session keys are HMACs: with a key made for this run, no saved
         // state could ever match again.

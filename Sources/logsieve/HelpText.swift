@@ -59,6 +59,9 @@ enum HelpText {
     Enrich options (thresholds in event time):
           --event-root PATH    read the provider's event at PATH, e.g. .detail
                                for EventBridge; the flags go on the outer event
+          --geoip-db FILE      look up the AS, country and location of
+                               addresses whose event lacks them in a MaxMind
+                               database (City, Country or ASN); repeatable
           --state-dir DIR      load the session and user state from DIR at
                                start and save it there (mode 0600); needs a
                                fixed key (--key-file or the variables above)

@@ -10,6 +10,9 @@ public final class Enricher {
     let fingerprinter: Fingerprinter
     let store: IdentityStateStore
     let maxDepth: Int
+    /// `--geoip-db`: the network and location of addresses whose event
+    /// does not carry them.
+    public var locator: IPLocator?
     /// Arrival time, for events without a timestamp. Replaceable in tests.
     public var clock: () -> Double = { Double(time(nil)) }
     /// Okta writes `externalSessionId: "unknown"` for events outside a
@@ -69,7 +72,11 @@ public final class Enricher {
     }
 
     /// Evaluates every flag for one event and updates the state.
-    func assess(_ event: IdentityEvent, sessionMACs: SessionMACTable) -> EventAssessment {
+    func assess(_ readEvent: IdentityEvent, sessionMACs: SessionMACTable) -> EventAssessment {
+        var event = readEvent
+        if let locator, let ip = event.ipAddress, !event.network.isComplete, let location = locator.locate(ip) {
+            event.network.fillMissing(from: location)
+        }
         var assessment = EventAssessment()
         let time: Double
         var asOf: Double
