@@ -76,16 +76,13 @@ extension Redactor {
 
         var rule: KeyRule? = nil
         if isKey {
-            keyNormalizer.normalize(decoded.base, count: decoded.count)
-            keyRole = keyRules.role(normalized: keyNormalizer.buffer, count: keyNormalizer.count)
+            keyRole = role(of: decoded.base, count: decoded.count)
         } else {
             switch keyRole {
             case .secret(let secretRule)?:
                 rule = secretRule
             case .pairName?:
-                keyNormalizer.normalize(decoded.base, count: decoded.count)
-                state.pendingPairRule = keyRules.parameterRule(
-                    normalized: keyNormalizer.buffer, count: keyNormalizer.count, inURL: false)
+                state.pendingPairRule = parameterRule(of: decoded.base, count: decoded.count, inURL: false)
             case .pairValue?:
                 rule = state.pendingPairRule
                 state.pendingPairRule = nil

@@ -253,37 +253,25 @@ extension Redactor {
         return (UnsafePointer(decoded.base), decoded.count)
     }
 
-    /// The role of a key, matched after decoding escapes and normalising.
+    /// Classifies a key, after decoding escapes and normalising.
     private func keyRole(_ text: UnsafePointer<UInt8>, _ key: JSONLexer.StringSpan, level: Int) -> KeyRole {
-        let length = key.end - key.start
-        if !key.hasEscapes && length > 0 && length <= 16 {
-            if let role = keyRoleCache.lookup(text + key.start, count: length) { return role }
-            keyNormalizer.normalize(text + key.start, count: length)
-            let role = keyRules.role(normalized: keyNormalizer.buffer, count: keyNormalizer.count)
-            keyRoleCache.store(text + key.start, count: length, role: role)
-            return role
-        }
         let content = decodedContent(text, key, level: level)
-        keyNormalizer.normalize(content.base, count: content.count)
-        return keyRules.role(normalized: keyNormalizer.buffer, count: keyNormalizer.count)
+        return role(of: content.base, count: content.count)
     }
 
-    /// The rule for a key in a parameter object, where URL parameter rules apply.
+    /// Classifies a key in a parameter object, where URL parameter rules apply.
     private func parameterRule(_ text: UnsafePointer<UInt8>, _ key: JSONLexer.StringSpan, level: Int) -> KeyRule? {
         let content = decodedContent(text, key, level: level)
-        keyNormalizer.normalize(content.base, count: content.count)
-        return keyRules.parameterRule(normalized: keyNormalizer.buffer, count: keyNormalizer.count, inURL: true)
+        return parameterRule(of: content.base, count: content.count, inURL: true)
     }
 
-    /// The rule that the pair name in the string at `index` gives its value.
+    /// Classifies the pair name in the string at `index`, for its value.
     private func pairRule(
         _ text: UnsafePointer<UInt8>, stringAt index: Int, end: Int, context: ValueContext, level: Int
     ) -> KeyRule? {
         guard let span = try? JSONLexer.scanString(text, quoteIndex: index, end: end) else { return nil }
         let content = decodedContent(text, span, level: level)
-        keyNormalizer.normalize(content.base, count: content.count)
-        return keyRules.parameterRule(
-            normalized: keyNormalizer.buffer, count: keyNormalizer.count, inURL: context == .parameterEntry)
+        return parameterRule(of: content.base, count: content.count, inURL: context == .parameterEntry)
     }
 
     /// Finds the name of a pair whose `value` member comes before its `name`

@@ -21,9 +21,7 @@ extension Redactor {
         }
         unowned(unsafe) let decodedName = scratchBuffer(level: level, slot: 2)
         PercentEncoding.decode(text + nameStart, count: separator - nameStart, into: decodedName)
-        keyNormalizer.normalize(decodedName.base, count: decodedName.count)
-        guard let rule = keyRules.parameterRule(
-            normalized: keyNormalizer.buffer, count: keyNormalizer.count, inURL: inURL) else {
+        guard let rule = parameterRule(of: decodedName.base, count: decodedName.count, inURL: inURL) else {
             return separator + 1
         }
         var valueStart = separator + 1
@@ -57,17 +55,13 @@ extension Redactor {
         if nameEnd > 0 && (text[nameEnd - 1] == ASCII.quote || text[nameEnd - 1] == UInt8(ascii: "'")) { nameEnd -= 1 }
         let nameStart = Self.nameStart(text, before: nameEnd)
         guard nameStart < nameEnd else { return separator + 1 }
-        keyNormalizer.normalize(text + nameStart, count: nameEnd - nameStart)
-        let role = keyRules.role(normalized: keyNormalizer.buffer, count: keyNormalizer.count)
         let rule: KeyRule
-        switch role {
+        switch role(of: text + nameStart, count: nameEnd - nameStart) {
         case .secret(let secretRule):
             rule = secretRule
         case .pairName:
             if let (start, valueEnd) = Self.quotedValue(text, after: separator, end: end) {
-                keyNormalizer.normalize(text + start, count: valueEnd - start)
-                scrub.pendingPairRule = keyRules.parameterRule(
-                    normalized: keyNormalizer.buffer, count: keyNormalizer.count, inURL: false)
+                scrub.pendingPairRule = parameterRule(of: text + start, count: valueEnd - start, inURL: false)
             }
             return separator + 1
         case .pairValue:
