@@ -118,7 +118,7 @@ struct FilterOptions {
         return options
     }
 
-    /// The pipeline to run, with `redact` appended unless `--no-redact`.
+    /// Returns the pipeline to run, with `redact` appended unless `--no-redact`.
     func pipelineExpression() throws(UsageError) -> PipelineExpression {
         // Without a pipeline, the default is `redact`, or nothing but
         // validation and framing under --no-redact.

@@ -8,7 +8,7 @@ public struct FragmentState: Sendable {
 }
 
 /// Text that is not valid JSON (a truncated line, a stray byte, a value
-/// nested too deep) is scrubbed token by token: string tokens are decoded
+/// nested too deep) is scrubbed token by token. String tokens are decoded
 /// leniently and judged by the key before them, and the text between them
 /// goes through the text scan. Nothing here recurses on the input's nesting.
 extension Redactor {
@@ -121,8 +121,8 @@ extension Redactor {
         }
     }
 
-    /// The end of an unquoted value in a fragment: the first `,`, newline,
-    /// or unmatched `}` or `]` outside brackets and strings.
+    /// Returns the end of an unquoted value in a fragment: the first `,`,
+    /// newline, or unmatched `}` or `]` outside brackets and strings.
     static func fragmentValueEnd(_ text: UnsafePointer<UInt8>, from start: Int, end: Int) -> Int {
         var depth = 0
         var index = start

@@ -12,7 +12,7 @@ extension Redactor {
         switch pass.text[index] {
         case ASCII.quote:
             if context == .cookieJar {
-                // A cookie jar given as strings holds `Cookie` header values.
+                // A cookie jar given as strings contains `Cookie` header values.
                 return try redactSecretValue(&pass, at: index, rule: KeyRule(.cookie, .cookie), depth: depth, level: level)
             }
             return try redactString(&pass, at: index, depth: depth, level: level)
@@ -242,8 +242,8 @@ extension Redactor {
         pass.changed = true
     }
 
-    /// The decoded content of a string: the raw bytes when it has no escapes,
-    /// else a copy decoded into scratch slot 0 of `level`.
+    /// Returns the decoded content of a string: the raw bytes when it has no
+    /// escapes, else a copy decoded into scratch slot 0 of `level`.
     func decodedContent(
         _ text: UnsafePointer<UInt8>, _ span: JSONLexer.StringSpan, level: Int
     ) -> (base: UnsafePointer<UInt8>, count: Int) {

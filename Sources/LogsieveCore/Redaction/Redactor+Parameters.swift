@@ -144,7 +144,7 @@ extension Redactor {
         scrub.endReplacement(at: end)
     }
 
-    /// The start of the name that ends at `end`, at most 128 bytes back.
+    /// Returns the start of the name that ends at `end`, at most 128 bytes back.
     private static func nameStart(_ text: UnsafePointer<UInt8>, before end: Int) -> Int {
         var start = end
         let limit = max(0, end - 128)
@@ -177,7 +177,7 @@ extension Redactor {
         }
     }
 
-    /// The content of a quoted value after `separator`, if there is one.
+    /// Returns the content of a quoted value after `separator`, if there is one.
     private static func quotedValue(_ text: UnsafePointer<UInt8>, after separator: Int, end: Int) -> (Int, Int)? {
         var start = separator + 1
         while start < end && (text[start] == ASCII.space || text[start] == ASCII.tab) { start += 1 }
@@ -188,8 +188,8 @@ extension Redactor {
         return (start, valueEnd)
     }
 
-    /// The end of a `{…}` or `[…]` value in text, skipping quoted strings;
-    /// the end of the text if it is not closed.
+    /// Returns the end of a `{…}` or `[…]` value in text, skipping quoted
+    /// strings, or the end of the text if the value is not closed.
     private static func bracketedValueEnd(_ text: UnsafePointer<UInt8>, from start: Int, end: Int) -> Int {
         var depth = 0
         var cursor = start

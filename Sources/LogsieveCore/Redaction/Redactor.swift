@@ -57,7 +57,7 @@ public final class Redactor {
         keyRoleCache.deallocate()
     }
 
-    /// The scratch buffer `slot` (0, 1 or 2) of nesting `level`, emptied.
+    /// Returns the scratch buffer `slot` (0, 1 or 2) of nesting `level`, emptied.
     @inline(__always)
     func scratchBuffer(level: Int, slot: Int) -> ByteBuffer {
         let buffer: ByteBuffer
@@ -117,7 +117,7 @@ public final class Redactor {
         countJournal.removeAll(keepingCapacity: true)
     }
 
-    /// A mark in the journal, for `rollBackCounts(to:)`.
+    /// Returns a mark in the journal, for `rollBackCounts(to:)`.
     public func markCounts() -> Int {
         countJournal.count
     }

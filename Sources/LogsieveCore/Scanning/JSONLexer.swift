@@ -15,7 +15,7 @@ enum JSONLexer {
         var start: Int
         /// Index of the closing quote.
         var end: Int
-        /// Whether the content holds a backslash escape, so that the raw bytes
+        /// Whether the content contains a backslash escape, so that the raw bytes
         /// differ from the decoded string.
         var hasEscapes: Bool
     }
@@ -23,7 +23,7 @@ enum JSONLexer {
     private static let lowBits: UInt64 = 0x0101_0101_0101_0101
     private static let highBits: UInt64 = 0x8080_8080_8080_8080
 
-    /// A mask with the high bit set in each of the 8 bytes of `word` that is
+    /// Returns a mask with the high bit set in each of the 8 bytes of `word` that is
     /// a quote, a backslash, a control character or a non-ASCII byte (SWAR:
     /// one test for eight bytes). Bytes above the first flagged one may be
     /// flagged wrongly, because of borrows; the lowest flag is always right.
@@ -101,7 +101,7 @@ enum JSONLexer {
         return index + length
     }
 
-    /// The length of the valid UTF-8 sequence at `index`, or 0 if it is invalid.
+    /// Returns the length of the valid UTF-8 sequence at `index`, or 0 if it is invalid.
     static func utf8SequenceLength(_ text: UnsafePointer<UInt8>, at index: Int, end: Int) -> Int {
         let lead = text[index]
         @inline(__always) func continuation(_ offset: Int, _ low: UInt8 = 0x80, _ high: UInt8 = 0xBF) -> Bool {
