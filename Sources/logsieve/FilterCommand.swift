@@ -50,6 +50,11 @@ struct FilterCommand {
             throw RuntimeFailure(error.description)
         }
         let bytesOut = writer.bytesWritten
+        if let signal = StopSignal.current {
+            Diagnostics.warn("stopped by signal \(signal) after \(processor.stats.eventsIn) events; the rest of the input was not read")
+            // Orchestrators expect 0 after SIGTERM, shells 130 after SIGINT.
+            if signal == SIGINT { status = 128 + SIGINT }
+        }
 
         if options.printsStats {
             StatsReport.print(processor.stats, counts: redactor.counts, bytesOut: bytesOut,
@@ -85,6 +90,13 @@ struct FilterCommand {
                 do {
                     count = try source.read(into: space)
                 } catch {
+                    if case .interrupted = error.reason {
+                        // A stop signal: finish the complete lines in hand,
+                        // never write half a line, and read nothing more.
+                        framer.drain(atEndOfInput: false) { processor.process($0, to: output) }
+                        try writer.flush()
+                        return status
+                    }
                     // What was read so far is kept; the rest of this input is lost.
                     framer.drain(atEndOfInput: true) { processor.process($0, to: output) }
                     Diagnostics.error(error.description)

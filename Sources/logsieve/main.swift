@@ -1,5 +1,6 @@
 import Foundation
 import LogsieveCore
+import LogsieveIO
 
 #if canImport(Glibc)
 import Glibc
@@ -25,6 +26,7 @@ func runLogsieve() -> Int32 {
         return ExitStatus.usage
     }
     do {
+        LogsieveIO.StopSignal.install()
         let options = try FilterOptions.parse(arguments) { FileManager.default.fileExists(atPath: $0) }
         return try FilterCommand(options: options, environment: ProcessInfo.processInfo.environment).run()
     } catch let error as UsageError {
