@@ -1,8 +1,17 @@
-/// The name of a name/value pair seen in invalid text and not yet followed
-/// by its value, carried from one invalid line to the next so that a lone
-/// `"value": "sid=abc",` line after a `"name": "Cookie",` line is redacted.
+/// What invalid text has shown so far about name/value pairs, carried from
+/// one invalid line to the next so that a lone `"value": "sid=abc",` line
+/// after a `"name": "Cookie",` line is redacted as a cookie.
+///
+/// In invalid text a `value` whose name was not seen is redacted as a
+/// secret, and after a `cookies` key every `value` is a cookie: when the
+/// structure is lost, the redactor fails closed.
 public struct FragmentState: Sendable {
+    /// The rule of the last pair name seen, if it names a secret.
     var pendingPairRule: KeyRule?
+    /// Whether a pair name was seen since the last `value`.
+    var sawPairName = false
+    /// Whether a `cookies` key was seen.
+    var inCookieJar = false
 
     public init() {}
 }
@@ -77,15 +86,24 @@ extension Redactor {
         var rule: KeyRule? = nil
         if isKey {
             keyRole = role(of: decoded.base, count: decoded.count)
+            if keyRole == .cookieJar { state.inCookieJar = true }
         } else {
             switch keyRole {
             case .secret(let secretRule)?:
                 rule = secretRule
             case .pairName?:
                 state.pendingPairRule = parameterRule(of: decoded.base, count: decoded.count, inURL: false)
+                state.sawPairName = true
             case .pairValue?:
-                rule = state.pendingPairRule
+                if state.inCookieJar {
+                    rule = Self.cookieValueRule
+                } else if state.sawPairName {
+                    rule = state.pendingPairRule
+                } else {
+                    rule = KeyRule(.secret)
+                }
                 state.pendingPairRule = nil
+                state.sawPairName = false
             default:
                 break
             }
