@@ -21,10 +21,16 @@ struct FilterCommand {
         }
         try refuseOutputOverInput()
 
-        let redactor = Redactor(configuration: options.redactorConfiguration(), fingerprinter: Fingerprinter(key: key))
-        let processor = EventProcessor(pipeline: Pipeline(expression: expression, redactor: redactor), redactor: redactor,
-                                       inputFormat: options.inputFormat, split: split)
-        processor.maxLineBytesForMessage = options.maxLineBytes
+        // One redactor and one pipeline per thread: they share nothing mutable.
+        let configuration = options.redactorConfiguration()
+        let workers = (0..<options.threads).map { _ -> EventProcessor in
+            let redactor = Redactor(configuration: configuration, fingerprinter: Fingerprinter(key: key))
+            let worker = EventProcessor(pipeline: Pipeline(expression: expression, redactor: redactor), redactor: redactor,
+                                        inputFormat: options.inputFormat, split: split)
+            worker.maxLineBytesForMessage = options.maxLineBytes
+            return worker
+        }
+        let processor = ParallelEventProcessor(workers: workers)
 
         let sink: ByteSink
         do {
@@ -57,7 +63,7 @@ struct FilterCommand {
         }
 
         if options.printsStats {
-            StatsReport.print(processor.stats, counts: redactor.counts, bytesOut: bytesOut,
+            StatsReport.print(processor.stats, counts: processor.counts, bytesOut: bytesOut,
                               seconds: Date().timeIntervalSince(started))
         }
         if options.failsOnInvalid && processor.stats.invalidRecords > 0 && status == ExitStatus.success {
@@ -69,7 +75,7 @@ struct FilterCommand {
 
     /// Reads every input through the framer and the processor. Returns the
     /// exit status so far: a failed input does not stop the others.
-    private func pump(into writer: OutputWriter, processor: EventProcessor) throws(IOFailure) -> Int32 {
+    private func pump(into writer: OutputWriter, processor: ParallelEventProcessor) throws(IOFailure) -> Int32 {
         var status = ExitStatus.success
         let framer = NDJSONFramer(maxLineBytes: options.maxLineBytes)
         let output = writer.buffer
@@ -94,21 +100,25 @@ struct FilterCommand {
                         // A stop signal: finish the complete lines in hand,
                         // never write half a line, and read nothing more.
                         framer.drain(atEndOfInput: false) { processor.process($0, to: output) }
+                        processor.flush(to: output)
                         try writer.flush()
                         return status
                     }
                     // What was read so far is kept; the rest of this input is lost.
                     framer.drain(atEndOfInput: true) { processor.process($0, to: output) }
+                    processor.flush(to: output)
                     Diagnostics.error(error.description)
                     status = ExitStatus.failure
                     break
                 }
                 if count == 0 {
                     framer.drain(atEndOfInput: true) { processor.process($0, to: output) }
+                    processor.flush(to: output)
                     break
                 }
                 framer.didRead(count)
                 framer.drain(atEndOfInput: false) { processor.process($0, to: output) }
+                processor.flush(to: output)
                 if count < space.count {
                     try writer.flush()
                 } else {

@@ -1,3 +1,4 @@
+import Foundation
 import LogsieveCore
 
 /// The options of the filter command: `logsieve [OPTIONS] [PIPELINE] [FILE...]`.
@@ -21,6 +22,8 @@ struct FilterOptions {
     var excludedKeys: [String] = []
     var failsOnInvalid = false
     var printsStats = false
+    /// Threads that process records; the default is the number of cores.
+    var threads = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
     /// Parses the arguments after the program name.
     static func parse(_ arguments: [String], fileExists: (String) -> Bool) throws(UsageError) -> FilterOptions {
@@ -103,6 +106,12 @@ struct FilterOptions {
                 options.failsOnInvalid = true
             case "--stats":
                 options.printsStats = true
+            case "--threads":
+                let text = try value(for: name, inline: inline)
+                guard let threads = Int(text), threads >= 1, threads <= 256 else {
+                    throw UsageError("--threads expects a number of threads from 1 to 256, not '\(text)'")
+                }
+                options.threads = threads
             default:
                 throw UsageError("unknown option '\(name)'")
             }

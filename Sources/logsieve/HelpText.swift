@@ -53,6 +53,9 @@ enum HelpText {
                                shape, URL parameter or cookie-in-text rules
           --no-redact          do not append the redact stage
           --fail-on-invalid    exit 1 if any input was not valid JSON
+          --threads N          threads that redact in parallel, each on its own
+                               batch of lines, with output in input order
+                               (default: the number of cores)
           --stats              print counts and throughput to stderr at the end
       -h, --help               show this help
           --version            show the version and the C library versions
