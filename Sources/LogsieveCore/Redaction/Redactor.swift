@@ -84,7 +84,7 @@ public final class Redactor {
     /// go through the role cache, because real events repeat them.
     @inline(__always)
     func role(of name: UnsafePointer<UInt8>, count: Int) -> KeyRole {
-        let cacheable = count > 0 && count <= 16
+        let cacheable = count > 0 && count <= KeyRoleCache.maxKeyLength
         if cacheable, let role = keyRoleCache.lookup(name, count: count) { return role }
         keyNormalizer.normalize(name, count: count)
         let role = keyRules.role(normalized: keyNormalizer.buffer, count: keyNormalizer.count)
