@@ -3,7 +3,7 @@ import LogsieveCore
 import LogsieveIO
 
 /// `logsieve check`: reads NDJSON (standard input by default) without
-/// writing it, and exits 1 if any event still holds a secret.
+/// writing it, and exits 1 if any event still contains a secret.
 ///
 /// Each event is redacted in memory; only an event that changed is walked
 /// next to its redacted copy to find the paths of the changed values. A
