@@ -20,7 +20,9 @@ enum HelpText {
     A pipeline that does not name redact gets it appended as its last stage.
     A first argument that is not an existing file is taken as the pipeline.
 
-    Subcommands (reserved words): har, kafka, check, config.
+    Subcommands: har (sanitize HAR files, see logsieve har --help), check
+    (report secrets left in NDJSON, see logsieve check --help). The words
+    kafka and config are reserved.
 
     Options:
       -p, --pipeline EXPR      the pipeline (then every argument is a FILE)
