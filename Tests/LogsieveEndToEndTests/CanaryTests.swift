@@ -112,10 +112,36 @@ import Testing
         }
     }
 
+    /// Plants every IdP event again and writes every other character of
+    /// every key and string as a `\uXXXX` escape, which logsieve must
+    /// decode before it matches key rules, schemes and parameter names.
+    @Test func idpEventsEscaped() throws {
+        let lines = try String(contentsOfFile: Self.idpFile, encoding: .utf8).split(separator: "\n")
+        let planter = CanaryPlanter()
+        var input: [UInt8] = []
+        var plainInput: [UInt8] = []
+        for (index, line) in lines.enumerated() {
+            let testCase = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            let event = try #require(testCase["log"], "line \(index + 1) has no log field")
+            planter.document = "line \(index + 1) (\(testCase["rule_id"] as? String ?? "?"))"
+            let planted = planter.plantInStrings(event, path: "")
+            input += Array(try escapedJSON(planted).utf8) + [UInt8(ascii: "\n")]
+            plainInput += try JSONSerialization.data(withJSONObject: planted) + [UInt8(ascii: "\n")]
+        }
+        #expect(!input.contains(Array(CanaryPlanter.prefix.utf8)))
+
+        try checkRun(name: "idp/panther-idp-rule-tests.jsonl, escaped", input: input, plainInput: plainInput,
+                     documentCount: lines.count, plantings: planter.plantings)
+    }
+
     /// Runs the binary on `input` and checks its output against the
-    /// plantings. Prints the counts, and on failure names the document,
-    /// path, shape and encoding of each leaked canary, never its text.
-    private func checkRun(name: String, input: [UInt8], documentCount: Int, plantings: [Planting]) throws {
+    /// plantings. `plainInput` is the same documents without escapes, in
+    /// which every canary must be visible. Prints the counts, and on
+    /// failure names the document, path, shape and encoding of each leaked
+    /// canary, never its text.
+    private func checkRun(
+        name: String, input: [UInt8], plainInput: [UInt8]? = nil, documentCount: Int, plantings: [Planting]
+    ) throws {
         let result = try runLogsieve([], input: .bytes(input))
         #expect(!result.timedOut)
         #expect(result.exitStatus == 0, "\(name): \(result.errors)")
@@ -133,11 +159,14 @@ import Testing
 
         // Every canary must be visible in the input, so that finding none
         // in the output means something.
-        let inInput = Set(scanner.findings(in: input).map(\.canary))
+        let inInput = Set(scanner.findings(in: plainInput ?? input).map(\.canary))
         let missing = plantings.filter { !inInput.contains($0.canary) }
         #expect(missing.isEmpty, "\(name): \(missing.count) planted canaries are not visible in the input")
 
+        // The output is searched as written and with its JSON escapes
+        // decoded, so a canary copied through in escaped form is found too.
         let leaked = scanner.findings(in: result.standardOutput)
+            .union(scanner.findings(in: decodedStrings(of: lines)))
         let byCanary = Dictionary(grouping: leaked, by: \.canary)
         let leakedPlantings = plantings.filter { byCanary[$0.canary] != nil }
         print(summary(name: name, plantings: plantings, leaked: leakedPlantings.count))
@@ -164,6 +193,71 @@ func loadJSON(_ path: String) throws -> Any {
     var data = try Data(contentsOf: URL(fileURLWithPath: path))
     if data.starts(with: [0xEF, 0xBB, 0xBF]) { data.removeFirst(3) }
     return try JSONSerialization.jsonObject(with: data)
+}
+
+/// Returns every key and string of the JSON `lines`, decoded, one per
+/// line. Lines that do not parse are left out.
+func decodedStrings(of lines: [String]) -> [UInt8] {
+    var strings: [String] = []
+    func collect(_ value: Any) {
+        if let object = value as? [String: Any] {
+            for (key, member) in object {
+                strings.append(key)
+                collect(member)
+            }
+        } else if let array = value as? [Any] {
+            array.forEach(collect)
+        } else if let string = value as? String {
+            strings.append(string)
+        }
+    }
+    for line in lines {
+        if let value = try? JSONSerialization.jsonObject(with: Data(line.utf8), options: [.fragmentsAllowed]) {
+            collect(value)
+        }
+    }
+    return Array(strings.joined(separator: "\n").utf8)
+}
+
+/// Serializes `value` compactly with every other character of each key
+/// and string written as a `\uXXXX` escape (a UTF-16 surrogate pair
+/// outside the Basic Multilingual Plane).
+func escapedJSON(_ value: Any) throws -> String {
+    if let object = value as? [String: Any] {
+        let members = try object.keys.sorted().map { key in escapedString(key) + ":" + (try escapedJSON(object[key]!)) }
+        return "{" + members.joined(separator: ",") + "}"
+    }
+    if let array = value as? [Any] {
+        return "[" + (try array.map(escapedJSON)).joined(separator: ",") + "]"
+    }
+    if let string = value as? String {
+        return escapedString(string)
+    }
+    let scalar = try JSONSerialization.data(withJSONObject: value, options: [.fragmentsAllowed])
+    return String(decoding: scalar, as: UTF8.self)
+}
+
+private func escapedString(_ string: String) -> String {
+    var result = "\""
+    for (index, unit) in string.utf16.enumerated() {
+        switch unit {
+        case 0x22: result += "\\\""
+        case 0x5C: result += "\\\\"
+        case 0x00..<0x20: result += unicodeEscape(unit)
+        default:
+            if index % 2 == 0 || UTF16.isLeadSurrogate(unit) || UTF16.isTrailSurrogate(unit) {
+                result += unicodeEscape(unit)
+            } else {
+                result += String(decoding: [unit], as: UTF16.self)
+            }
+        }
+    }
+    return result + "\""
+}
+
+private func unicodeEscape(_ unit: UInt16) -> String {
+    let hex = String(unit, radix: 16)
+    return "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
 }
 
 func isJSON(_ line: String) -> Bool {
