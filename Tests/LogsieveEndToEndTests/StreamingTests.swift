@@ -27,6 +27,35 @@ import Testing
         #expect(RunResult.lines(of: String(decoding: result.standardOutput, as: UTF8.self)).count == events.count)
     }
 
+    /// Records split across reads must give the same output as when the
+    /// whole input arrives at once: the sample, a pretty-printed value and
+    /// an invalid line, written in pieces of 1 to 512 bytes with pauses.
+    @Test func chunkingKeepsOutput() throws {
+        var input = Array(try Data(contentsOf: URL(fileURLWithPath: SecretEvents.samplePath)))
+        input += Array(#"{"password": "\#(SecretEvents.password)", "#.utf8) + [UInt8(ascii: "\n")]
+        input += Array("{\n  \"authorization\": \"Bearer \(SecretEvents.bearer)\",\n  \"n\": [1,\n 2]\n}\n".utf8)
+        input += Array(SecretEvents.ndjson.utf8)
+
+        let whole = try runLogsieve([], input: .bytes(input))
+        #expect(whole.exitStatus == 0)
+
+        let seed = UInt64.random(in: 0...UInt64.max)
+        let pieces = StandardInput.generated { [input] writer in
+            var random = SplitMix64(seed: seed)
+            var offset = 0
+            while offset < input.count {
+                let length = min(Int.random(in: 1...512, using: &random), input.count - offset)
+                guard writer.write(Array(input[offset..<(offset + length)])) else { return }
+                offset += length
+                if Int.random(in: 0..<8, using: &random) == 0 { usleep(500) }
+            }
+        }
+        let chunked = try runLogsieve([], input: pieces)
+        #expect(chunked.exitStatus == 0)
+        #expect(chunked.output == whole.output, "pieces from seed \(seed)")
+        #expect(whole.outputLines.count == 32 + 1 + 1 + SecretEvents.lineCount)
+    }
+
     /// The reader goes away after one line, as `logsieve | head -1` does.
     /// logsieve must end with status 0 and write nothing but the key
     /// warning to stderr.
@@ -50,5 +79,23 @@ import Testing
         #expect(result.exitStatus == 0)
         #expect(result.errorLines.count == 1, "\(result.errors)")
         #expect(result.errorLines.first?.hasPrefix(FingerprintKeyTests.keyWarning) == true)
+    }
+}
+
+/// A small seeded generator (SplitMix64), so a failing split of the input
+/// can be reproduced from the seed in the failure message.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+
+    init(seed: UInt64) {
+        state = seed
+    }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var value = state
+        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
+        return value ^ (value >> 31)
     }
 }
