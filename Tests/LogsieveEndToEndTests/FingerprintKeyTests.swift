@@ -42,6 +42,21 @@ import Testing
         #expect(fromFileVariable.output == fromValue.output)
     }
 
+    @Test func readableKeyFileWarns() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let keyFile = try directory.write("hmac.key", Self.key)
+        #expect(chmod(keyFile, 0o644) == 0)
+
+        let result = try runLogsieve(["--key-file", keyFile], input: .text(Self.event), environment: [:])
+        #expect(result.exitStatus == 0)
+        #expect(result.outputLines.count == 1)
+        #expect(result.errorLines.count == 1, "\(result.errors)")
+        #expect(result.errorLines.first?.contains("readable by other users") == true, "\(result.errors)")
+        #expect(result.errors.contains(keyFile))
+        #expect(!result.errors.contains(Self.key))
+    }
+
     /// The fingerprint is the first 12 hex digits of HMAC-SHA-256 over the
     /// credential, checked against OpenSSL's command-line tool.
     @Test(.enabled(if: Binaries.command(named: "openssl") != nil, "the openssl command is not installed"))
