@@ -37,7 +37,7 @@ import Testing
         }
     }
 
-    @Test(arguments: ["har", "kafka", "check", "config"])
+    @Test(arguments: ["kafka", "config"])
     func reservedSubcommand(name: String) throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
