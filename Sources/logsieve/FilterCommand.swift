@@ -38,6 +38,9 @@ struct FilterCommand {
             outputOptions.allowSymlink = options.allowsOutputSymlink
             sink = try Outputs.open(path: options.output, options: outputOptions)
         } catch {
+            if error.reason == .refusedSymlink {
+                throw RuntimeFailure("\(error.description); pass --force-output to write through the link")
+            }
             throw RuntimeFailure(error.description)
         }
 

@@ -6,6 +6,8 @@ struct FilterOptions {
     static let defaultMaxLineBytes = 32 << 20
 
     var pipelineText: String?
+    /// Whether the pipeline was the first argument rather than `-p`.
+    var pipelineFromArgument = false
     var inputs: [String] = []
     var output: String?
     var allowsOutputSymlink = false
@@ -121,6 +123,7 @@ struct FilterOptions {
         // As in jq, a first argument that is not a file is the pipeline.
         if options.pipelineText == nil, let first = positionals.first, first != "-", !fileExists(first) {
             options.pipelineText = first
+            options.pipelineFromArgument = true
             positionals.removeFirst()
         }
         options.inputs = positionals
@@ -136,6 +139,9 @@ struct FilterOptions {
             do {
                 expression = try PipelineExpression.parse(pipelineText)
             } catch {
+                if pipelineFromArgument && !pipelineText.contains("(") && !pipelineText.contains("|") {
+                    throw UsageError("'\(pipelineText)' is neither an existing file nor a valid pipeline (stages: \(PipelineExpression.stageSummary))")
+                }
                 throw UsageError("invalid pipeline at column \(error.column): \(error.message) (stages: \(PipelineExpression.stageSummary))")
             }
         }
