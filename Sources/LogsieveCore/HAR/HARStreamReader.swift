@@ -190,7 +190,15 @@ public final class HARStreamReader {
     private func scanEntry(from first: Int) throws -> Int {
         var first = first
         while true {
-            do {
+            do throws(JSONScanError) {
+                // Entries are objects; only their end is needed here, because
+                // the redactor validates every entry.
+                if buffer[first] == ASCII.openBrace || buffer[first] == ASCII.openBracket {
+                    guard let entryEnd = JSONDelimiter.containerEnd(UnsafePointer(buffer), from: first, end: filled) else {
+                        throw JSONScanError(.unexpectedEnd, at: filled)
+                    }
+                    return entryEnd
+                }
                 return try JSONLexer.skipValue(UnsafePointer(buffer), from: first, end: filled, depth: 0, maxDepth: 10_000)
             } catch let error where error.isUnexpectedEnd && !atEndOfInput {
                 let pending = filled - first
