@@ -43,7 +43,7 @@ public enum AtomicFile {
     }
 
     /// Returns the directory part (`.` when there is none) and the file name.
-    private static func split(_ path: String) -> (directory: String, fileName: String) {
+    static func split(_ path: String) -> (directory: String, fileName: String) {
         guard let slash = path.lastIndex(of: "/") else {
             return (".", path)
         }
@@ -53,7 +53,7 @@ public enum AtomicFile {
 
     /// Creates `.<fileName>.tmp-<pid>-<random>` with O_EXCL, so it never
     /// opens a file or link that someone else placed there.
-    private static func createTemporaryFile(
+    static func createTemporaryFile(
         in directory: String, for fileName: String, mode: mode_t
     ) throws(IOFailure) -> (FileDescriptor, String) {
         var attempts = 0
@@ -72,7 +72,7 @@ public enum AtomicFile {
         }
     }
 
-    private static func syncDirectory(_ directory: String) throws(IOFailure) {
+    static func syncDirectory(_ directory: String) throws(IOFailure) {
         do {
             let descriptor = try FileDescriptor.open(directory, O_RDONLY | O_DIRECTORY)
             defer { try? descriptor.close() }

@@ -8,22 +8,33 @@ struct Errno: Error, Equatable {
     /// `EPIPE` becomes `.brokenPipe` so that callers can stop quietly when
     /// the reader of a pipeline goes away.
     func failure(_ operation: String, _ path: String) -> IOFailure {
-        let reason: IOFailure.Reason = code == EPIPE ? .brokenPipe : .system(errno: code)
+        let reason: IOFailure.Reason
+        if code == EPIPE {
+            reason = .brokenPipe
+        } else if code == EINTR, let signal = StopSignal.current {
+            reason = .interrupted(signal: signal)
+        } else {
+            reason = .system(errno: code)
+        }
         return IOFailure(reason: reason, path: path, operation: operation)
     }
 }
 
 /// Calls `body` until it returns something other than -1 or fails with an
 /// error other than `EINTR`. Every retried system call goes through here.
+/// With `stopsOnSignal`, an `EINTR` after a stop signal is thrown instead of
+/// retried, so that a read waiting for input returns to its caller.
 @inline(__always)
-func retryingInterrupts<Result: FixedWidthInteger>(_ body: () -> Result) throws(Errno) -> Result {
+func retryingInterrupts<Result: FixedWidthInteger>(
+    stopsOnSignal: Bool = false, _ body: () -> Result
+) throws(Errno) -> Result {
     while true {
         let result = body()
         if result != -1 {
             return result
         }
         let code = errno
-        if code != EINTR {
+        if code != EINTR || (stopsOnSignal && StopSignal.current != nil) {
             throw Errno(code: code)
         }
     }
@@ -51,8 +62,9 @@ struct FileDescriptor {
     /// again to keep the blocking contract.
     func read(into buffer: UnsafeMutableRawBufferPointer) throws(Errno) -> Int {
         while true {
+            if StopSignal.current != nil { throw Errno(code: EINTR) }
             do {
-                return try retryingInterrupts { Glibc.read(rawValue, buffer.baseAddress, buffer.count) }
+                return try retryingInterrupts(stopsOnSignal: true) { Glibc.read(rawValue, buffer.baseAddress, buffer.count) }
             } catch where error.code == EAGAIN || error.code == EWOULDBLOCK {
                 try waitUntilReady(events: Int16(POLLIN))
             }
@@ -93,6 +105,6 @@ struct FileDescriptor {
 
     private func waitUntilReady(events: Int16) throws(Errno) {
         var request = pollfd(fd: rawValue, events: events, revents: 0)
-        _ = try retryingInterrupts { poll(&request, 1, -1) }
+        _ = try retryingInterrupts(stopsOnSignal: true) { poll(&request, 1, -1) }
     }
 }

@@ -18,6 +18,8 @@ public struct IOFailure: Error, CustomStringConvertible {
         /// A request that this build cannot carry out, such as an invalid
         /// compression level.
         case unsupported(String)
+        /// A read was interrupted by a stop signal (see `StopSignal`).
+        case interrupted(signal: Int32)
     }
 
     public var reason: Reason
@@ -50,6 +52,8 @@ public struct IOFailure: Error, CustomStringConvertible {
             return "the path is a symbolic link, and output to symbolic links is rejected unless allowed"
         case .unsupported(let message):
             return message
+        case .interrupted(let signal):
+            return "interrupted by signal \(signal)"
         }
     }
 }

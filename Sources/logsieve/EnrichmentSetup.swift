@@ -10,7 +10,7 @@ enum EnrichmentSetup {
     }
 
     static func prepare(
-        options: FilterOptions, expression: PipelineExpression, redactor: Redactor, key: FingerprintKey
+        options: FilterOptions, expression: PipelineExpression, key: FingerprintKey
     ) throws -> Prepared {
         guard expression.stages.contains(.enrich) else {
             if options.enrich.stateDirectory != nil {
@@ -20,11 +20,6 @@ enum EnrichmentSetup {
                 throw UsageError("--geoip-db needs the enrich stage in the pipeline")
             }
             return Prepared()
-        }
-        if let enrichIndex = expression.stages.firstIndex(of: .enrich),
-           let redactIndex = expression.stages.firstIndex(of: .redact), redactIndex < enrichIndex,
-           options.replacement != .fingerprint {
-            throw UsageError("enrich after redact reads session fingerprints, which --replace \(options.replacement.rawValue) removes; use --replace fingerprint or put enrich before redact")
         }
         let enricher = Enricher(configuration: options.enrich.configuration, fingerprinter: Fingerprinter(key: key),
                                 maxDepth: options.maxDepth)

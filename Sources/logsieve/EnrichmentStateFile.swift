@@ -3,11 +3,8 @@ import LogsieveCore
 import LogsieveIO
 
 /// The enrich state snapshot in `--state-dir`: loaded at start, written
-/// periodically and at shutdown.
-///
-/// NOTE: "shutdown" is the end of input or a closed output. SIGTERM and
-/// SIGINT still end the process without a final write, so up to
-/// `--state-interval` seconds of state are lost then.
+/// periodically and at shutdown: the end of input, a closed output, or
+/// SIGTERM or SIGINT, which stop the reading first.
 final class EnrichmentStateFile {
     let directory: String
     let enricher: Enricher

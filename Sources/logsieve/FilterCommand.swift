@@ -21,11 +21,22 @@ struct FilterCommand {
         }
         try refuseOutputOverInput()
 
-        let redactor = Redactor(configuration: options.redactorConfiguration(), fingerprinter: Fingerprinter(key: key))
-        let stateFile = try EnrichmentSetup.prepare(options: options, expression: expression, redactor: redactor, key: key)
-        let processor = EventProcessor(pipeline: Pipeline(expression: expression, redactor: redactor, enricher: stateFile.enricher),
-                                       redactor: redactor, inputFormat: options.inputFormat, split: split)
-        processor.maxLineBytesForMessage = options.maxLineBytes
+        // One redactor and one pipeline per thread: they share nothing mutable.
+        // The enrich stage keeps one state that must see events in input
+        // order, so a pipeline with it runs on one thread.
+        // TODO: redact on several threads and enrich on one, in input order;
+        // that needs each event's session MACs to travel with its output.
+        let stateFile = try EnrichmentSetup.prepare(options: options, expression: expression, key: key)
+        let threads = stateFile.enricher == nil ? options.threads : 1
+        let configuration = options.redactorConfiguration()
+        let workers = (0..<threads).map { _ -> EventProcessor in
+            let redactor = Redactor(configuration: configuration, fingerprinter: Fingerprinter(key: key))
+            let pipeline = Pipeline(expression: expression, redactor: redactor, enricher: stateFile.enricher)
+            let worker = EventProcessor(pipeline: pipeline, redactor: redactor, inputFormat: options.inputFormat, split: split)
+            worker.maxLineBytesForMessage = options.maxLineBytes
+            return worker
+        }
+        let processor = ParallelEventProcessor(workers: workers)
 
         let sink: ByteSink
         do {
@@ -33,6 +44,9 @@ struct FilterCommand {
             outputOptions.allowSymlink = options.allowsOutputSymlink
             sink = try Outputs.open(path: options.output, options: outputOptions)
         } catch {
+            if error.reason == .refusedSymlink {
+                throw RuntimeFailure("\(error.description); pass --force-output to write through the link")
+            }
             throw RuntimeFailure(error.description)
         }
 
@@ -53,9 +67,14 @@ struct FilterCommand {
             throw RuntimeFailure(error.description)
         }
         let bytesOut = writer.bytesWritten
+        if let signal = StopSignal.current {
+            Diagnostics.warn("stopped by signal \(signal) after \(processor.stats.eventsIn) events; the rest of the input was not read")
+            // Orchestrators expect 0 after SIGTERM, shells 130 after SIGINT.
+            if signal == SIGINT { status = 128 + SIGINT }
+        }
 
         if options.printsStats {
-            StatsReport.print(processor.stats, counts: redactor.counts, bytesOut: bytesOut,
+            StatsReport.print(processor.stats, counts: processor.counts, bytesOut: bytesOut,
                               seconds: Date().timeIntervalSince(started))
             if let enricher = stateFile.enricher { StatsReport.print(enricher.stats) }
         }
@@ -68,7 +87,7 @@ struct FilterCommand {
 
     /// Reads every input through the framer and the processor. Returns the
     /// exit status so far: a failed input does not stop the others.
-    private func pump(into writer: OutputWriter, processor: EventProcessor, afterRead: () throws -> Void) throws -> Int32 {
+    private func pump(into writer: OutputWriter, processor: ParallelEventProcessor, afterRead: () throws -> Void) throws -> Int32 {
         var status = ExitStatus.success
         let framer = NDJSONFramer(maxLineBytes: options.maxLineBytes)
         let output = writer.buffer
@@ -89,18 +108,29 @@ struct FilterCommand {
                 do {
                     count = try source.read(into: space)
                 } catch {
+                    if case .interrupted = error.reason {
+                        // A stop signal: finish the complete lines in hand,
+                        // never write half a line, and read nothing more.
+                        framer.drain(atEndOfInput: false) { processor.process($0, to: output) }
+                        processor.flush(to: output)
+                        try writer.flush()
+                        return status
+                    }
                     // What was read so far is kept; the rest of this input is lost.
                     framer.drain(atEndOfInput: true) { processor.process($0, to: output) }
+                    processor.flush(to: output)
                     Diagnostics.error(error.description)
                     status = ExitStatus.failure
                     break
                 }
                 if count == 0 {
                     framer.drain(atEndOfInput: true) { processor.process($0, to: output) }
+                    processor.flush(to: output)
                     break
                 }
                 framer.didRead(count)
                 framer.drain(atEndOfInput: false) { processor.process($0, to: output) }
+                processor.flush(to: output)
                 // The state is saved before the output that it covers is
                 // written, so a restart never misses state for written events.
                 try afterRead()

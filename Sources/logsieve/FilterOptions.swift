@@ -1,3 +1,4 @@
+import Foundation
 import LogsieveCore
 
 /// The options of the filter command: `logsieve [OPTIONS] [PIPELINE] [FILE...]`.
@@ -5,6 +6,8 @@ struct FilterOptions {
     static let defaultMaxLineBytes = 32 << 20
 
     var pipelineText: String?
+    /// Whether the pipeline was the first argument rather than `-p`.
+    var pipelineFromArgument = false
     var inputs: [String] = []
     var output: String?
     var allowsOutputSymlink = false
@@ -22,6 +25,8 @@ struct FilterOptions {
     var failsOnInvalid = false
     var printsStats = false
     var enrich = EnrichOptions()
+    /// Threads that process records; the default is the number of cores.
+    var threads = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
     /// Parses the arguments after the program name.
     static func parse(_ arguments: [String], fileExists: (String) -> Bool) throws(UsageError) -> FilterOptions {
@@ -104,6 +109,12 @@ struct FilterOptions {
                 options.failsOnInvalid = true
             case "--stats":
                 options.printsStats = true
+            case "--threads":
+                let text = try value(for: name, inline: inline)
+                guard let threads = Int(text), threads >= 1, threads <= 256 else {
+                    throw UsageError("--threads expects a number of threads from 1 to 256, not '\(text)'")
+                }
+                options.threads = threads
             default:
                 let isEnrichOption = try options.enrich.parse(name) { () throws(UsageError) in try value(for: name, inline: inline) }
                 guard isEnrichOption else { throw UsageError("unknown option '\(name)'") }
@@ -114,13 +125,14 @@ struct FilterOptions {
         // As in jq, a first argument that is not a file is the pipeline.
         if options.pipelineText == nil, let first = positionals.first, first != "-", !fileExists(first) {
             options.pipelineText = first
+            options.pipelineFromArgument = true
             positionals.removeFirst()
         }
         options.inputs = positionals
         return options
     }
 
-    /// The pipeline to run, with `redact` appended unless `--no-redact`.
+    /// Returns the pipeline to run, with `redact` appended unless `--no-redact`.
     func pipelineExpression() throws(UsageError) -> PipelineExpression {
         // Without a pipeline, the default is `redact | enrich` (`redact` for
         // text input), or nothing but validation and framing under --no-redact.
@@ -129,6 +141,9 @@ struct FilterOptions {
             do {
                 expression = try PipelineExpression.parse(pipelineText)
             } catch {
+                if pipelineFromArgument && !pipelineText.contains("(") && !pipelineText.contains("|") {
+                    throw UsageError("'\(pipelineText)' is neither an existing file nor a valid pipeline (stages: \(PipelineExpression.stageSummary))")
+                }
                 throw UsageError("invalid pipeline at column \(error.column): \(error.message) (stages: \(PipelineExpression.stageSummary))")
             }
         }

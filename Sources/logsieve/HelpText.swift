@@ -23,7 +23,9 @@ enum HelpText {
     A pipeline that does not name redact gets it appended as its last stage.
     A first argument that is not an existing file is taken as the pipeline.
 
-    Subcommands (reserved words): har, kafka, check, config.
+    Subcommands: har (sanitize HAR files, see logsieve har --help), check
+    (report secrets left in NDJSON, see logsieve check --help). The words
+    kafka and config are reserved.
 
     Options:
       -p, --pipeline EXPR      the pipeline (then every argument is a FILE)
@@ -87,6 +89,10 @@ enum HelpText {
                                recently seen (default: 1000000)
           --max-users N        track at most N users (default: 1000000)
           --fail-on-invalid    exit 1 if any input was not valid JSON
+          --threads N          threads that redact in parallel, each on its own
+                               batch of lines, with output in input order
+                               (default: the number of cores); a pipeline
+                               with enrich runs on one thread
           --stats              print counts and throughput to stderr at the end
       -h, --help               show this help
           --version            show the version and the C library versions

@@ -1,3 +1,4 @@
+import Foundation
 import LogsieveCore
 
 /// The `--stats` summary on stderr: counts only, never content.
@@ -12,6 +13,9 @@ enum StatsReport {
             "bytes: \(stats.bytesIn) in, \(bytesOut) out",
             "time: \(format(seconds)) s, \(format(rate)) MB/s, \(Int(eventRate)) events/s",
         ]
+        if let peak = peakResidentKilobytes() {
+            lines.append("peak memory: \(peak) KiB resident")
+        }
         if stats.splitMissing > 0 {
             lines.append("values without the --split path: \(stats.splitMissing)")
         }
@@ -28,6 +32,17 @@ enum StatsReport {
             "enrich: \(stats.sessionsTracked) sessions and \(stats.usersTracked) users tracked; evicted at the limit: \(stats.sessionsEvicted) sessions, \(stats.usersEvicted) users; expired: \(stats.sessionsExpired) sessions, \(stats.usersExpired) users",
         ]
         for line in lines { Diagnostics.write("logsieve: stats: \(line)\n") }
+    }
+
+    /// Returns the peak resident set size of this process (`VmHWM` in
+    /// /proc/self/status), which, unlike `ru_maxrss`, does not include the
+    /// memory of the process that spawned this one before `exec`.
+    static func peakResidentKilobytes() -> Int? {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
+        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+            return Int(line.dropFirst(6).split(whereSeparator: { $0 == " " || $0 == "\t" }).first ?? "")
+        }
+        return nil
     }
 
     private static func format(_ value: Double) -> String {

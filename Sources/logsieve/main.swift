@@ -1,5 +1,6 @@
 import Foundation
 import LogsieveCore
+import LogsieveIO
 
 #if canImport(Glibc)
 import Glibc
@@ -9,11 +10,15 @@ import Glibc
 signal(SIGPIPE, SIG_IGN)
 
 let arguments = Array(CommandLine.arguments.dropFirst())
-let reservedSubcommands = ["har", "kafka", "check", "config"]
+let reservedSubcommands = ["kafka", "config"]
 
 func runLogsieve() -> Int32 {
     if arguments.contains("-h") || arguments.contains("--help") {
-        Diagnostics.writeStandardOutput(HelpText.text)
+        switch arguments.first {
+        case "har": Diagnostics.writeStandardOutput(HelpText.har)
+        case "check": Diagnostics.writeStandardOutput(HelpText.check)
+        default: Diagnostics.writeStandardOutput(HelpText.text)
+        }
         return ExitStatus.success
     }
     if arguments.first == "--version" || arguments.contains("--version") {
@@ -25,6 +30,15 @@ func runLogsieve() -> Int32 {
         return ExitStatus.usage
     }
     do {
+        LogsieveIO.StopSignal.install()
+        if let first = arguments.first, first == "har" || first == "check" {
+            let options = try CheckOptions.parse(Array(arguments.dropFirst()), subcommand: first)
+            let environment = ProcessInfo.processInfo.environment
+            if first == "har" {
+                return try HARCommand(options: options, environment: environment).run()
+            }
+            return try CheckCommand(options: options, environment: environment).run()
+        }
         let options = try FilterOptions.parse(arguments) { FileManager.default.fileExists(atPath: $0) }
         return try FilterCommand(options: options, environment: ProcessInfo.processInfo.environment).run()
     } catch let error as UsageError {

@@ -25,6 +25,26 @@ import Testing
         #expect(invalidJSONLines(output).isEmpty)
     }
 
+    @Test func pairValueWithoutNameFailsClosed() throws {
+        let output = try runPipeline("\"value\": \"v-123\",\n{\"name\": \"Accept\", \"value\": \"text/html\", \n")
+        #expect(!output.contains("v-123"))
+        #expect(output.contains("[REDACTED:secret]"))
+        #expect(output.contains("text/html"))
+    }
+
+    @Test func truncatedCookieJarRedactsValues() throws {
+        let output = try runPipeline(#"{"cookies": [{"name": "theme", "value": "dark"}, {"name": "sid", "val"# + "\n")
+        #expect(output.contains("[REDACTED:cookie:\(fingerprint("dark"))]"))
+    }
+
+    @Test func lineClosingABracketDoesNotContinue() throws {
+        let output = try runPipeline("{\"a\": {\"b\": 1}\n  \"c\"\n")
+        let lines = output.split(separator: "\n")
+        #expect(lines.count == 2)
+        #expect(lines[0].hasPrefix(#"{"logsieve_invalid""#))
+        #expect(lines[1] == #""c""#)
+    }
+
     @Test func validLineAfterTruncatedLineIsKept() throws {
         let output = try runPipeline("{\"a\": [1, 2\n{\"b\": 1}\n")
         let lines = output.split(separator: "\n")

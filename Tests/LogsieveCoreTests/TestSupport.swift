@@ -51,7 +51,7 @@ func redactLine(_ line: String, configuration: RedactorConfiguration = RedactorC
     return output
 }
 
-/// The displayed fingerprint that the test key gives `secret`.
+/// Returns the displayed fingerprint that the test key gives `secret`.
 func fingerprint(_ secret: String) -> String {
     let fingerprinter = Fingerprinter(key: testKey)
     let output = ByteBuffer()

@@ -29,6 +29,9 @@ import Testing
         ("header line", "GET / HTTP/1.1\r\nCookie: sid=abc123; theme=dark\r\nHost: x", "abc123"),
         ("JSON-ish key", #"body was {"client_secret": "cs-555"} truncated"#, "cs-555"),
         ("AWS key", "use AKIAIOSFODNN7EXAMPLE now", "AKIAIOSFODNN7EXAMPLE"),
+        ("header after escaped line break", #"GET / HTTP/1.1\r\nCookie: sid=ck-77; x=1\r\n"#, "ck-77"),
+        ("key in escaped JSON", #"{\"token\":\"tk-88\", \"n\": 1}"#, "tk-88"),
+        ("parameter after escaped ampersand", #"/cb?a=1\u0026code=cd-99"#, "cd-99"),
     ]
 
     /// Text in which nothing may change.

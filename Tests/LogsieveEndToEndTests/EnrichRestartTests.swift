@@ -4,7 +4,7 @@ import Testing
 
 /// Collects everything a file handle delivers, on its own thread, so that a
 /// child process never blocks on a full pipe.
-final class PipeDrain: @unchecked Sendable {
+private final class StreamCollector: @unchecked Sendable {
     private let lock = NSLock()
     private var bytes: [UInt8] = []
     private let finished = DispatchSemaphore(value: 0)
@@ -41,7 +41,7 @@ final class PipeDrain: @unchecked Sendable {
 }
 
 /// Finds the logsieve binary that `swift build` put next to the test bundle.
-func logsieveBinary() -> URL {
+private func logsieveBinary() -> URL {
     var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
     while !FileManager.default.fileExists(atPath: directory.appendingPathComponent("logsieve").path),
           directory.path != "/" {
@@ -51,11 +51,11 @@ func logsieveBinary() -> URL {
 }
 
 /// A running logsieve with its standard streams piped.
-final class RunningLogsieve {
+private final class RunningLogsieve {
     let process = Process()
     let input = Pipe()
-    let output: PipeDrain
-    let errors: PipeDrain
+    let output: StreamCollector
+    let errors: StreamCollector
 
     init(_ arguments: [String]) throws {
         process.executableURL = logsieveBinary()
@@ -66,8 +66,8 @@ final class RunningLogsieve {
         process.standardOutput = outputPipe
         process.standardError = errorPipe
         try process.run()
-        output = PipeDrain(outputPipe.fileHandleForReading)
-        errors = PipeDrain(errorPipe.fileHandleForReading)
+        output = StreamCollector(outputPipe.fileHandleForReading)
+        errors = StreamCollector(errorPipe.fileHandleForReading)
     }
 
     func send(_ lines: [String]) {

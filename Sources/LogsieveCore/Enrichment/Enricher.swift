@@ -150,6 +150,9 @@ public final class Enricher {
             // NOTE: a marker that this run did not write (input redacted by
             // an earlier run) has only its 48 displayed bits to key on.
             key = sessionMACs.mac(displayPrefix: prefix) ?? Self.mac(of: identifier, with: fingerprinter)
+        } else if identifier.hasPrefix("[REDACTED") {
+            // `--replace mask` leaves no fingerprint to tell sessions apart.
+            return nil
         } else {
             key = Self.mac(of: identifier, with: fingerprinter)
         }

@@ -103,7 +103,7 @@ public final class EventProcessor {
             stats = statsBefore
             redactor.rollBackCounts(to: 0)
             if record.kind == .line && error.isUnexpectedEnd && error.offset >= count
-                && (base[first] == ASCII.openBrace || base[first] == ASCII.openBracket) {
+                && Self.mayContinue(base, first: first, count: count) {
                 return .continuesOnNextLine
             }
             stats.bytesIn += count + 1
@@ -112,6 +112,17 @@ public final class EventProcessor {
             output.append(ASCII.newline)
             return .consumed
         }
+    }
+
+    /// Whether a line that ended inside a value may continue on the next
+    /// line: it starts with `{` or `[`, and it does not end with `}` or `]`.
+    /// A line that closes a bracket at its end is taken as a complete record,
+    /// which is what lets several threads cut the input at any such line.
+    static func mayContinue(_ text: UnsafePointer<UInt8>, first: Int, count: Int) -> Bool {
+        guard text[first] == ASCII.openBrace || text[first] == ASCII.openBracket else { return false }
+        var last = count - 1
+        while last > first && ByteClass.isWhitespace(text[last]) { last -= 1 }
+        return text[last] != ASCII.closeBrace && text[last] != ASCII.closeBracket
     }
 
     /// The limit named in envelopes of over-long lines.

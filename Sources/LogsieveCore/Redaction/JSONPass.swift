@@ -26,7 +26,7 @@ struct JSONPass {
     }
 }
 
-/// Where a value sits, when that changes how it is redacted.
+/// The position of a value, where it changes how the value is redacted.
 enum ValueContext: Equatable {
     case plain
     /// The value of a `cookies` key.

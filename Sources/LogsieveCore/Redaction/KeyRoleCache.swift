@@ -1,6 +1,6 @@
-/// A direct-mapped cache from raw keys of up to 16 bytes without escapes to
+/// A direct-mapped cache from raw keys of up to 24 bytes without escapes to
 /// their roles. Real events repeat a small set of keys, and a hit costs two
-/// loads and two compares instead of normalising and hashing the key.
+/// or three loads and compares instead of normalising and hashing the key.
 ///
 /// One per redactor, so never shared between threads. Roles depend only on
 /// the redactor's fixed rules, so an entry never goes stale.
@@ -8,6 +8,7 @@ struct KeyRoleCache {
     private struct Entry {
         var length: Int
         var head: UInt64
+        var middle: UInt64
         var tail: UInt64
         var role: KeyRole
     }
@@ -17,24 +18,28 @@ struct KeyRoleCache {
 
     init() {
         entries = .allocate(capacity: Self.slotCount)
-        entries.initialize(repeating: Entry(length: 0, head: 0, tail: 0, role: .none), count: Self.slotCount)
+        entries.initialize(repeating: Entry(length: 0, head: 0, middle: 0, tail: 0, role: .none), count: Self.slotCount)
     }
 
     func deallocate() {
         entries.deallocate()
     }
 
-    /// The key's first and last 8 bytes, which overlap for keys shorter than
-    /// 16 bytes, and zero-padded for keys shorter than 8.
+    /// The longest key the cache holds.
+    static let maxKeyLength = 24
+
+    /// Returns the key's first, middle and last 8 bytes, which overlap for
+    /// keys shorter than 24 bytes; a key shorter than 8 is zero-padded.
     @inline(__always)
-    static func words(_ key: UnsafePointer<UInt8>, count: Int) -> (UInt64, UInt64) {
+    static func words(_ key: UnsafePointer<UInt8>, count: Int) -> (UInt64, UInt64, UInt64) {
         if count >= 8 {
-            return (UnsafeRawPointer(key).loadUnaligned(as: UInt64.self),
-                    UnsafeRawPointer(key + count - 8).loadUnaligned(as: UInt64.self))
+            let raw = UnsafeRawPointer(key)
+            return (raw.loadUnaligned(as: UInt64.self), raw.loadUnaligned(fromByteOffset: (count - 8) / 2, as: UInt64.self),
+                    raw.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self))
         }
         var word: UInt64 = 0
         for index in 0..<count { word |= UInt64(key[index]) << (8 * UInt64(index)) }
-        return (word, 0)
+        return (word, 0, 0)
     }
 
     @inline(__always)
@@ -44,14 +49,16 @@ struct KeyRoleCache {
 
     @inline(__always)
     func lookup(_ key: UnsafePointer<UInt8>, count: Int) -> KeyRole? {
-        let (head, tail) = Self.words(key, count: count)
+        let (head, middle, tail) = Self.words(key, count: count)
         let entry = entries[Self.slot(head, tail, count)]
-        guard entry.length == count && entry.head == head && entry.tail == tail else { return nil }
+        guard entry.length == count && entry.head == head && entry.middle == middle && entry.tail == tail else {
+            return nil
+        }
         return entry.role
     }
 
     func store(_ key: UnsafePointer<UInt8>, count: Int, role: KeyRole) {
-        let (head, tail) = Self.words(key, count: count)
-        entries[Self.slot(head, tail, count)] = Entry(length: count, head: head, tail: tail, role: role)
+        let (head, middle, tail) = Self.words(key, count: count)
+        entries[Self.slot(head, tail, count)] = Entry(length: count, head: head, middle: middle, tail: tail, role: role)
     }
 }

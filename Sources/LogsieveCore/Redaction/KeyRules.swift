@@ -1,4 +1,4 @@
-/// How a value that a key rule marks as secret is taken apart.
+/// The way a value that a key rule marks as secret is taken apart.
 public enum ValueStyle: UInt8, Sendable, BitwiseCopyable {
     /// The whole value is one secret.
     case plain
@@ -22,7 +22,7 @@ public struct KeyRule: Sendable, Equatable, BitwiseCopyable {
     }
 }
 
-/// What a key means to the redactor.
+/// The meaning of a key to the redactor.
 enum KeyRole: Equatable, BitwiseCopyable {
     /// Not a secret and not structural.
     case none
@@ -240,7 +240,7 @@ final class CompiledKeyRules: @unchecked Sendable {
         isSuffixEnd.deallocate()
     }
 
-    /// The role of a normalised key.
+    /// Classifies a normalised key.
     @inline(__always)
     func role(normalized key: UnsafePointer<UInt8>, count: Int) -> KeyRole {
         if let role = exact.lookup(key, count: count) { return role }
@@ -248,8 +248,8 @@ final class CompiledKeyRules: @unchecked Sendable {
         return .none
     }
 
-    /// The rule for a parameter name in a URL, query string or form body.
-    /// `inURL` says whether the URL-only rules (`code`, `state`, …) apply.
+    /// Classifies a parameter name in a URL, query string or form body.
+    /// `inURL` selects whether the URL-only rules (`code`, `state`, …) apply.
     func parameterRule(normalized key: UnsafePointer<UInt8>, count: Int, inURL: Bool) -> KeyRule? {
         if case .secret(let rule) = role(normalized: key, count: count) { return rule }
         if inURL { return urlParameters.lookup(key, count: count) }

@@ -1,7 +1,7 @@
 /// Cookies are redacted one by one: names and attributes stay, each value
 /// becomes a marker with the fingerprint of the value alone.
 extension Redactor {
-    /// A `Cookie` header value: `a=1; sid=XYZ`.
+    /// Appends a redacted `Cookie` header value: `a=1; sid=XYZ`.
     func appendRedactedCookies(_ value: UnsafePointer<UInt8>, count: Int, to output: ByteBuffer) {
         var segmentStart = 0
         while segmentStart <= count {
@@ -33,7 +33,7 @@ extension Redactor {
         }
     }
 
-    /// One `name=value` pair; a segment without `=` is all value.
+    /// Appends one redacted `name=value` pair. A segment without `=` is all value.
     private func appendCookiePair(_ value: UnsafePointer<UInt8>, _ start: Int, _ end: Int, to output: ByteBuffer) {
         var equals = start
         while equals < end && value[equals] != ASCII.equals { equals += 1 }

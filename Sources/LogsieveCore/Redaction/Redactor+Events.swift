@@ -34,7 +34,7 @@ extension Redactor {
     }
 
     /// Writes the envelope for text that is not valid JSON: one JSON object
-    /// that says why and where it failed, with the text (invalid UTF-8 as
+    /// that states why and where it failed, with the text (invalid UTF-8 as
     /// U+FFFD) after the key rules, the value detectors and the URL rules
     /// ran over it. `error.offset` is relative to `text`.
     public func appendInvalidEnvelope(

@@ -1,14 +1,23 @@
-/// The name of a name/value pair seen in invalid text and not yet followed
-/// by its value, carried from one invalid line to the next so that a lone
-/// `"value": "sid=abc",` line after a `"name": "Cookie",` line is redacted.
+/// What invalid text has shown so far about name/value pairs, carried from
+/// one invalid line to the next so that a lone `"value": "sid=abc",` line
+/// after a `"name": "Cookie",` line is redacted as a cookie.
+///
+/// In invalid text a `value` whose name was not seen is redacted as a
+/// secret, and after a `cookies` key every `value` is a cookie: when the
+/// structure is lost, the redactor fails closed.
 public struct FragmentState: Sendable {
+    /// The rule of the last pair name seen, if it names a secret.
     var pendingPairRule: KeyRule?
+    /// Whether a pair name was seen since the last `value`.
+    var sawPairName = false
+    /// Whether a `cookies` key was seen.
+    var inCookieJar = false
 
     public init() {}
 }
 
 /// Text that is not valid JSON (a truncated line, a stray byte, a value
-/// nested too deep) is scrubbed token by token: string tokens are decoded
+/// nested too deep) is scrubbed token by token. String tokens are decoded
 /// leniently and judged by the key before them, and the text between them
 /// goes through the text scan. Nothing here recurses on the input's nesting.
 extension Redactor {
@@ -76,19 +85,25 @@ extension Redactor {
 
         var rule: KeyRule? = nil
         if isKey {
-            keyNormalizer.normalize(decoded.base, count: decoded.count)
-            keyRole = keyRules.role(normalized: keyNormalizer.buffer, count: keyNormalizer.count)
+            keyRole = role(of: decoded.base, count: decoded.count)
+            if keyRole == .cookieJar { state.inCookieJar = true }
         } else {
             switch keyRole {
             case .secret(let secretRule)?:
                 rule = secretRule
             case .pairName?:
-                keyNormalizer.normalize(decoded.base, count: decoded.count)
-                state.pendingPairRule = keyRules.parameterRule(
-                    normalized: keyNormalizer.buffer, count: keyNormalizer.count, inURL: false)
+                state.pendingPairRule = parameterRule(of: decoded.base, count: decoded.count, inURL: false)
+                state.sawPairName = true
             case .pairValue?:
-                rule = state.pendingPairRule
+                if state.inCookieJar {
+                    rule = Self.cookieValueRule
+                } else if state.sawPairName {
+                    rule = state.pendingPairRule
+                } else {
+                    rule = KeyRule(.secret)
+                }
                 state.pendingPairRule = nil
+                state.sawPairName = false
             default:
                 break
             }
@@ -124,8 +139,8 @@ extension Redactor {
         }
     }
 
-    /// The end of an unquoted value in a fragment: the first `,`, newline,
-    /// or unmatched `}` or `]` outside brackets and strings.
+    /// Returns the end of an unquoted value in a fragment: the first `,`,
+    /// newline, or unmatched `}` or `]` outside brackets and strings.
     static func fragmentValueEnd(_ text: UnsafePointer<UInt8>, from start: Int, end: Int) -> Int {
         var depth = 0
         var index = start

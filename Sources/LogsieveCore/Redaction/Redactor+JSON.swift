@@ -12,7 +12,7 @@ extension Redactor {
         switch pass.text[index] {
         case ASCII.quote:
             if context == .cookieJar {
-                // A cookie jar given as strings holds `Cookie` header values.
+                // A cookie jar given as strings contains `Cookie` header values.
                 return try redactSecretValue(&pass, at: index, rule: KeyRule(.cookie, .cookie), depth: depth, level: level)
             }
             return try redactString(&pass, at: index, depth: depth, level: level)
@@ -242,8 +242,8 @@ extension Redactor {
         pass.changed = true
     }
 
-    /// The decoded content of a string: the raw bytes when it has no escapes,
-    /// else a copy decoded into scratch slot 0 of `level`.
+    /// Returns the decoded content of a string: the raw bytes when it has no
+    /// escapes, else a copy decoded into scratch slot 0 of `level`.
     func decodedContent(
         _ text: UnsafePointer<UInt8>, _ span: JSONLexer.StringSpan, level: Int
     ) -> (base: UnsafePointer<UInt8>, count: Int) {
@@ -253,37 +253,25 @@ extension Redactor {
         return (UnsafePointer(decoded.base), decoded.count)
     }
 
-    /// The role of a key, matched after decoding escapes and normalising.
+    /// Classifies a key, after decoding escapes and normalising.
     private func keyRole(_ text: UnsafePointer<UInt8>, _ key: JSONLexer.StringSpan, level: Int) -> KeyRole {
-        let length = key.end - key.start
-        if !key.hasEscapes && length > 0 && length <= 16 {
-            if let role = keyRoleCache.lookup(text + key.start, count: length) { return role }
-            keyNormalizer.normalize(text + key.start, count: length)
-            let role = keyRules.role(normalized: keyNormalizer.buffer, count: keyNormalizer.count)
-            keyRoleCache.store(text + key.start, count: length, role: role)
-            return role
-        }
         let content = decodedContent(text, key, level: level)
-        keyNormalizer.normalize(content.base, count: content.count)
-        return keyRules.role(normalized: keyNormalizer.buffer, count: keyNormalizer.count)
+        return role(of: content.base, count: content.count)
     }
 
-    /// The rule for a key in a parameter object, where URL parameter rules apply.
+    /// Classifies a key in a parameter object, where URL parameter rules apply.
     private func parameterRule(_ text: UnsafePointer<UInt8>, _ key: JSONLexer.StringSpan, level: Int) -> KeyRule? {
         let content = decodedContent(text, key, level: level)
-        keyNormalizer.normalize(content.base, count: content.count)
-        return keyRules.parameterRule(normalized: keyNormalizer.buffer, count: keyNormalizer.count, inURL: true)
+        return parameterRule(of: content.base, count: content.count, inURL: true)
     }
 
-    /// The rule that the pair name in the string at `index` gives its value.
+    /// Classifies the pair name in the string at `index`, for its value.
     private func pairRule(
         _ text: UnsafePointer<UInt8>, stringAt index: Int, end: Int, context: ValueContext, level: Int
     ) -> KeyRule? {
         guard let span = try? JSONLexer.scanString(text, quoteIndex: index, end: end) else { return nil }
         let content = decodedContent(text, span, level: level)
-        keyNormalizer.normalize(content.base, count: content.count)
-        return keyRules.parameterRule(
-            normalized: keyNormalizer.buffer, count: keyNormalizer.count, inURL: context == .parameterEntry)
+        return parameterRule(of: content.base, count: content.count, inURL: context == .parameterEntry)
     }
 
     /// Finds the name of a pair whose `value` member comes before its `name`

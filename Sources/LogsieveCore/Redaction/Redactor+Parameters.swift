@@ -14,6 +14,10 @@ extension Redactor {
         let inURL: Bool
         if nameStart == 0 {
             inURL = true
+        } else if nameStart >= 6 && text[nameStart - 6] == ASCII.backslash {
+            // `\u0026code=` in JSON-escaped text is `&code=`.
+            let escaped = JSONLiteralEscape.scalar(text + nameStart - 6)
+            inURL = escaped == 0x26 || escaped == 0x3F || escaped == 0x23 || escaped == 0x3B
         } else {
             let before = text[nameStart - 1]
             inURL = before == UInt8(ascii: "?") || before == ASCII.ampersand || before == UInt8(ascii: "#")
@@ -21,9 +25,7 @@ extension Redactor {
         }
         unowned(unsafe) let decodedName = scratchBuffer(level: level, slot: 2)
         PercentEncoding.decode(text + nameStart, count: separator - nameStart, into: decodedName)
-        keyNormalizer.normalize(decodedName.base, count: decodedName.count)
-        guard let rule = keyRules.parameterRule(
-            normalized: keyNormalizer.buffer, count: keyNormalizer.count, inURL: inURL) else {
+        guard let rule = parameterRule(of: decodedName.base, count: decodedName.count, inURL: inURL) else {
             return separator + 1
         }
         var valueStart = separator + 1
@@ -54,20 +56,20 @@ extension Redactor {
         let end = scrub.end
         var nameEnd = separator
         while nameEnd > 0 && (text[nameEnd - 1] == ASCII.space || text[nameEnd - 1] == ASCII.tab) { nameEnd -= 1 }
-        if nameEnd > 0 && (text[nameEnd - 1] == ASCII.quote || text[nameEnd - 1] == UInt8(ascii: "'")) { nameEnd -= 1 }
+        if nameEnd > 0 && (text[nameEnd - 1] == ASCII.quote || text[nameEnd - 1] == UInt8(ascii: "'")) {
+            nameEnd -= 1
+            // `\"token\":` in JSON-escaped text.
+            if nameEnd > 0 && text[nameEnd - 1] == ASCII.backslash { nameEnd -= 1 }
+        }
         let nameStart = Self.nameStart(text, before: nameEnd)
         guard nameStart < nameEnd else { return separator + 1 }
-        keyNormalizer.normalize(text + nameStart, count: nameEnd - nameStart)
-        let role = keyRules.role(normalized: keyNormalizer.buffer, count: keyNormalizer.count)
         let rule: KeyRule
-        switch role {
+        switch role(of: text + nameStart, count: nameEnd - nameStart) {
         case .secret(let secretRule):
             rule = secretRule
         case .pairName:
             if let (start, valueEnd) = Self.quotedValue(text, after: separator, end: end) {
-                keyNormalizer.normalize(text + start, count: valueEnd - start)
-                scrub.pendingPairRule = keyRules.parameterRule(
-                    normalized: keyNormalizer.buffer, count: keyNormalizer.count, inURL: false)
+                scrub.pendingPairRule = parameterRule(of: text + start, count: valueEnd - start, inURL: false)
             }
             return separator + 1
         case .pairValue:
@@ -83,6 +85,14 @@ extension Redactor {
         guard valueStart < end else { return end }
         let valueEnd: Int
         switch text[valueStart] {
+        case ASCII.backslash where valueStart + 1 < end && text[valueStart + 1] == ASCII.quote:
+            // `\"value\"` in JSON-escaped text ends at the next `\"` or `"`.
+            valueStart += 2
+            var cursor = valueStart
+            while cursor < end && text[cursor] != ASCII.quote && !(text[cursor] == ASCII.backslash && cursor + 1 < end && text[cursor + 1] == ASCII.quote) {
+                cursor += 1
+            }
+            valueEnd = cursor
         case ASCII.quote, UInt8(ascii: "'"):
             let quote = text[valueStart]
             valueStart += 1
@@ -104,7 +114,10 @@ extension Redactor {
             var cursor = valueStart
             if rule.style != .plain {
                 // Header values run to the end of the line.
-                while cursor < end && text[cursor] != ASCII.newline && text[cursor] != ASCII.carriageReturn { cursor += 1 }
+                while cursor < end && text[cursor] != ASCII.newline && text[cursor] != ASCII.carriageReturn
+                        && !Self.isEscapedLineBreak(text, at: cursor, end: end) {
+                    cursor += 1
+                }
             } else {
                 while cursor < end && !Self.endsKeyValue(text[cursor]) { cursor += 1 }
             }
@@ -150,12 +163,29 @@ extension Redactor {
         scrub.endReplacement(at: end)
     }
 
-    /// The start of the name that ends at `end`, at most 128 bytes back.
+    /// Returns the start of the name that ends at `end`, at most 128 bytes
+    /// back. In JSON-escaped text (a log line that quotes a request), a name
+    /// right after `\n`, `\t` or `\u0026` starts after the escape, whose
+    /// letters would otherwise be read as part of the name.
     private static func nameStart(_ text: UnsafePointer<UInt8>, before end: Int) -> Int {
         var start = end
         let limit = max(0, end - 128)
         while start > limit && ByteClass.name[Int(text[start - 1])] { start -= 1 }
-        return start
+        guard start > 0 && start < end && text[start - 1] == ASCII.backslash else { return start }
+        switch text[start] {
+        case UInt8(ascii: "u") where end - start > 5 && JSONLiteralEscape.scalar(text + start - 1) != nil:
+            return start + 5
+        case UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"), UInt8(ascii: "b"), UInt8(ascii: "f"):
+            return start + 1
+        default:
+            return start
+        }
+    }
+
+    /// Whether `\r` or `\n`, as JSON-escaped text writes a line break, is at `index`.
+    private static func isEscapedLineBreak(_ text: UnsafePointer<UInt8>, at index: Int, end: Int) -> Bool {
+        text[index] == ASCII.backslash && index + 1 < end
+            && (text[index + 1] == UInt8(ascii: "r") || text[index + 1] == UInt8(ascii: "n"))
     }
 
     @inline(__always)
@@ -183,7 +213,7 @@ extension Redactor {
         }
     }
 
-    /// The content of a quoted value after `separator`, if there is one.
+    /// Returns the content of a quoted value after `separator`, if there is one.
     private static func quotedValue(_ text: UnsafePointer<UInt8>, after separator: Int, end: Int) -> (Int, Int)? {
         var start = separator + 1
         while start < end && (text[start] == ASCII.space || text[start] == ASCII.tab) { start += 1 }
@@ -194,8 +224,8 @@ extension Redactor {
         return (start, valueEnd)
     }
 
-    /// The end of a `{…}` or `[…]` value in text, skipping quoted strings;
-    /// the end of the text if it is not closed.
+    /// Returns the end of a `{…}` or `[…]` value in text, skipping quoted
+    /// strings, or the end of the text if the value is not closed.
     private static func bracketedValueEnd(_ text: UnsafePointer<UInt8>, from start: Int, end: Int) -> Int {
         var depth = 0
         var cursor = start
@@ -239,5 +269,19 @@ enum PercentEncoding {
                 index += 1
             }
         }
+    }
+}
+
+/// JSON `\uXXXX` escapes met in raw text.
+enum JSONLiteralEscape {
+    /// Returns the scalar of the `\uXXXX` escape at `text`, or nil.
+    static func scalar(_ text: UnsafePointer<UInt8>) -> UInt32? {
+        guard text[0] == ASCII.backslash, text[1] == UInt8(ascii: "u") else { return nil }
+        var value: UInt32 = 0
+        for offset in 2..<6 {
+            guard let digit = ByteClass.hexValue(text[offset]) else { return nil }
+            value = value << 4 | UInt32(digit)
+        }
+        return value
     }
 }

@@ -15,8 +15,8 @@ extension Redactor {
         }
     }
 
-    /// A whole value is the secret. A token-like kind is refined by shape, so
-    /// that `"access_token": "eyJ…"` reads as a JWT.
+    /// Appends the marker for a value that is one secret. A token-like kind
+    /// is refined by shape, so that `"access_token": "eyJ…"` reads as a JWT.
     func appendPlainSecret(_ value: UnsafePointer<UInt8>, count: Int, kind: SecretKind, to output: ByteBuffer) {
         var start = 0
         var end = count

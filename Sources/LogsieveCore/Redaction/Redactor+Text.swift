@@ -48,10 +48,10 @@ extension Redactor {
         return true
     }
 
-    /// The detector loop. It looks at word starts (for credential schemes,
-    /// JWTs, PEM blocks and token shapes) and at `=`, `:`, `@` and `[`
-    /// (parameters, headers and keys, userinfo, markers); every other byte
-    /// costs one table load.
+    /// Runs the detector loop. It looks at word starts for credential
+    /// schemes, JWTs, PEM blocks and token shapes. It looks at `=`, `:`, `@`
+    /// and `[` for parameters, headers and keys, userinfo and markers. Every
+    /// other byte costs one table load.
     func scrubText(
         _ text: UnsafePointer<UInt8>, count: Int, into output: ByteBuffer, depth: Int, level: Int,
         pendingPairRule: inout KeyRule?

@@ -60,7 +60,7 @@ public final class Redactor {
         keyRoleCache.deallocate()
     }
 
-    /// The scratch buffer `slot` (0, 1 or 2) of nesting `level`, emptied.
+    /// Returns the scratch buffer `slot` (0, 1 or 2) of nesting `level`, emptied.
     @inline(__always)
     func scratchBuffer(level: Int, slot: Int) -> ByteBuffer {
         let buffer: ByteBuffer
@@ -83,6 +83,27 @@ public final class Redactor {
         return deeperScratch[index]
     }
 
+    /// Classifies a key or a name given without JSON escapes. Short names
+    /// go through the role cache, because real events repeat them.
+    @inline(__always)
+    func role(of name: UnsafePointer<UInt8>, count: Int) -> KeyRole {
+        let cacheable = count > 0 && count <= KeyRoleCache.maxKeyLength
+        if cacheable, let role = keyRoleCache.lookup(name, count: count) { return role }
+        keyNormalizer.normalize(name, count: count)
+        let role = keyRules.role(normalized: keyNormalizer.buffer, count: keyNormalizer.count)
+        if cacheable { keyRoleCache.store(name, count: count, role: role) }
+        return role
+    }
+
+    /// Classifies a parameter name in a URL, query string or form body;
+    /// `inURL` selects whether the URL-only rules (`code`, `state`, …) apply.
+    func parameterRule(of name: UnsafePointer<UInt8>, count: Int, inURL: Bool) -> KeyRule? {
+        if case .secret(let rule) = role(of: name, count: count) { return rule }
+        guard inURL else { return nil }
+        keyNormalizer.normalize(name, count: count)
+        return keyRules.parameterRule(normalized: keyNormalizer.buffer, count: keyNormalizer.count, inURL: true)
+    }
+
     public func resetCounts() {
         counts = RedactionCounts()
         countJournal.removeAll(keepingCapacity: true)
@@ -100,7 +121,7 @@ public final class Redactor {
         sessionMACs.removeAll()
     }
 
-    /// A mark in the journal, for `rollBackCounts(to:)`.
+    /// Returns a mark in the journal, for `rollBackCounts(to:)`.
     public func markCounts() -> Int {
         countJournal.count
     }

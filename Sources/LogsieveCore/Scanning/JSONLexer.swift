@@ -4,6 +4,10 @@
 /// All functions take the text as a base pointer and an exclusive `end`
 /// index, and return the index just past what they scanned. They throw
 /// `JSONScanError` with the offset of the first byte that is not JSON.
+#if _endian(big)
+#error("The SWAR scans assume a little-endian target: the first byte is the lowest.")
+#endif
+
 enum JSONLexer {
     /// The result of scanning a string's content.
     struct StringSpan {
@@ -11,7 +15,7 @@ enum JSONLexer {
         var start: Int
         /// Index of the closing quote.
         var end: Int
-        /// Whether the content holds a backslash escape, so that the raw bytes
+        /// Whether the content contains a backslash escape, so that the raw bytes
         /// differ from the decoded string.
         var hasEscapes: Bool
     }
@@ -19,16 +23,18 @@ enum JSONLexer {
     private static let lowBits: UInt64 = 0x0101_0101_0101_0101
     private static let highBits: UInt64 = 0x8080_8080_8080_8080
 
-    /// Whether any of the 8 bytes in `word` is a quote, a backslash, a control
-    /// character or a non-ASCII byte (SWAR: one test for eight bytes).
+    /// Returns a mask with the high bit set in each of the 8 bytes of `word` that is
+    /// a quote, a backslash, a control character or a non-ASCII byte (SWAR:
+    /// one test for eight bytes). Bytes above the first flagged one may be
+    /// flagged wrongly, because of borrows; the lowest flag is always right.
     @inline(__always)
-    private static func needsAttention(_ word: UInt64) -> Bool {
+    private static func attentionMask(_ word: UInt64) -> UInt64 {
         let quotes = word ^ (lowBits &* 0x22)
         let backslashes = word ^ (lowBits &* 0x5C)
-        let hasQuote = (quotes &- lowBits) & ~quotes & highBits
-        let hasBackslash = (backslashes &- lowBits) & ~backslashes & highBits
-        let hasControl = (word &- (lowBits &* 0x20)) & ~word & highBits
-        return (hasQuote | hasBackslash | hasControl | (word & highBits)) != 0
+        let hasQuote = (quotes &- lowBits) & ~quotes
+        let hasBackslash = (backslashes &- lowBits) & ~backslashes
+        let hasControl = (word &- (lowBits &* 0x20)) & ~word
+        return (hasQuote | hasBackslash | hasControl | word) & highBits
     }
 
     /// Scans a string whose opening quote is at `quoteIndex`.
@@ -40,11 +46,13 @@ enum JSONLexer {
         var hasEscapes = false
         while true {
             if index + 8 <= end {
-                let word = UnsafeRawPointer(text + index).loadUnaligned(as: UInt64.self)
-                if !needsAttention(word) {
+                let mask = attentionMask(UnsafeRawPointer(text + index).loadUnaligned(as: UInt64.self))
+                if mask == 0 {
                     index += 8
                     continue
                 }
+                // Little-endian: the lowest set bit belongs to the first byte.
+                index += mask.trailingZeroBitCount >> 3
             }
             guard index < end else { throw JSONScanError(.unexpectedEnd, at: end) }
             let byte = text[index]
@@ -93,7 +101,7 @@ enum JSONLexer {
         return index + length
     }
 
-    /// The length of the valid UTF-8 sequence at `index`, or 0 if it is invalid.
+    /// Returns the length of the valid UTF-8 sequence at `index`, or 0 if it is invalid.
     static func utf8SequenceLength(_ text: UnsafePointer<UInt8>, at index: Int, end: Int) -> Int {
         let lead = text[index]
         @inline(__always) func continuation(_ offset: Int, _ low: UInt8 = 0x80, _ high: UInt8 = 0xBF) -> Bool {

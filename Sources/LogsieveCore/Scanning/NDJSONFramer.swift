@@ -24,7 +24,7 @@ public struct FramedRecord {
     public var lineNumber: Int
 }
 
-/// What the consumer of a line says about it.
+/// The consumer's verdict on a line.
 public enum LineVerdict {
     case consumed
     /// The line starts a JSON value that continues on the next lines.
@@ -46,7 +46,7 @@ public final class NDJSONFramer {
     private var capacity: Int
     private var start = 0
     private var filled = 0
-    /// Where the search for the next newline goes on.
+    /// The index from which the search for the next newline goes on.
     private var searchFrom = 0
     private var lineNumber = 1
     private var atInputStart = true
@@ -246,8 +246,8 @@ struct MultiLineTracker {
     private var depth = 0
     private var inString = false
     private var escaped = false
-    /// Where the value ended, once it has: the framer may still be waiting
-    /// for the end of that line.
+    /// The index where the value ended, once it has. The framer may still be
+    /// waiting for the end of that line.
     private var valueEnd: Int? = nil
 
     init(recordStart: Int) {

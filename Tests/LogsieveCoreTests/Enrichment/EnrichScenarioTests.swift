@@ -210,4 +210,19 @@ import Testing
         redactor.beginEvent()
         #expect(redactor.sessionMACs.isEmpty)
     }
+
+    @Test func maskedSessionsAreNotTracked() throws {
+        var configuration = RedactorConfiguration()
+        configuration.replacement = .mask
+        var moved = OktaEvent()
+        moved.published = "2024-05-01T09:20:00.000Z"
+        moved.ip = "203.0.113.77"
+        moved.asNumber = 64500
+        var other = moved
+        other.session = "102someoneelse00000000000"
+        other.user = "other@example.com"
+        let input = [OktaEvent(), other].map(\.json).joined(separator: "\n") + "\n"
+        let output = try runPipeline(input, pipeline: "redact | enrich", configuration: configuration)
+        #expect(enrichmentMembers(output).allSatisfy { $0 == nil })
+    }
 }

@@ -1,0 +1,109 @@
+import Dispatch
+
+/// Runs framed records through several `EventProcessor`s at once, one per
+/// thread, and appends their output in input order.
+///
+/// Records that end with a closing bracket (or start with neither `{` nor
+/// `[`) cannot continue on the next line, so they are queued and processed
+/// in parallel when the queue is flushed. Any other record first flushes the
+/// queue and is then processed on the first worker, in order, because the
+/// framer needs its verdict at once. The output is the same as with one
+/// thread, except that a name/value pair split over two invalid lines that
+/// fall to different workers has its value redacted as a `secret` rather
+/// than by its name.
+public final class ParallelEventProcessor {
+    public let workers: [EventProcessor]
+    private let outputs: [ByteBuffer]
+    private var queue: [FramedRecord] = []
+    private var queuedBytes = 0
+    /// Below this many queued bytes, one worker is faster than waking others.
+    private let parallelThreshold: Int
+
+    /// `workers` must not share a `Redactor`.
+    public init(workers: [EventProcessor], parallelThreshold: Int = 64 * 1024) {
+        precondition(!workers.isEmpty, "a parallel processor needs at least one worker")
+        self.workers = workers
+        self.parallelThreshold = parallelThreshold
+        outputs = workers.map { _ in ByteBuffer(capacity: 1 << 20) }
+    }
+
+    /// Takes one record from the framer. Records stay valid only until the
+    /// framer's buffer changes, so call `flush(to:)` after every drain.
+    public func process(_ record: FramedRecord, to output: ByteBuffer) -> LineVerdict {
+        if canQueue(record) {
+            queue.append(record)
+            queuedBytes += record.bytes.count
+            return .consumed
+        }
+        flush(to: output)
+        return workers[0].process(record, to: output)
+    }
+
+    /// Processes the queued records and appends their output in order.
+    public func flush(to output: ByteBuffer) {
+        guard !queue.isEmpty else { return }
+        defer {
+            queue.removeAll(keepingCapacity: true)
+            queuedBytes = 0
+        }
+        let groupCount = queuedBytes < parallelThreshold ? 1 : min(workers.count, queue.count)
+        if groupCount == 1 {
+            for record in queue { _ = workers[0].process(record, to: output) }
+            return
+        }
+        let groups = splitQueue(into: groupCount)
+        let work = UnsafeSendable(value: (self, groups))
+        DispatchQueue.concurrentPerform(iterations: groupCount) { index in
+            let (processor, groups) = work.value
+            let worker = processor.workers[index]
+            let workerOutput = processor.outputs[index]
+            workerOutput.removeAll()
+            for record in processor.queue[groups[index]] { _ = worker.process(record, to: workerOutput) }
+        }
+        for index in 0..<groupCount { output.append(outputs[index].bytes) }
+    }
+
+    /// The counters of all workers together.
+    public var stats: ProcessingStats {
+        workers.reduce(into: ProcessingStats()) { $0.merge($1.stats) }
+    }
+
+    /// The redaction counts of all workers together.
+    public var counts: RedactionCounts {
+        workers.reduce(into: RedactionCounts()) { $0.merge($1.redactor.counts) }
+    }
+
+    private func canQueue(_ record: FramedRecord) -> Bool {
+        guard record.kind == .line, workers[0].inputFormat == .json else { return record.kind != .multiLineValue }
+        guard let base = record.bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), record.bytes.count > 0 else {
+            return true
+        }
+        let first = JSONLexer.skipWhitespace(base, from: 0, end: record.bytes.count)
+        return first == record.bytes.count || !EventProcessor.mayContinue(base, first: first, count: record.bytes.count)
+    }
+
+    /// Cuts the queue into contiguous groups of about equal bytes.
+    private func splitQueue(into groupCount: Int) -> [Range<Int>] {
+        let target = queuedBytes / groupCount + 1
+        var groups: [Range<Int>] = []
+        var start = 0
+        var bytes = 0
+        for (index, record) in queue.enumerated() {
+            bytes += record.bytes.count + 1
+            if bytes >= target && groups.count < groupCount - 1 {
+                groups.append(start..<(index + 1))
+                start = index + 1
+                bytes = 0
+            }
+        }
+        groups.append(start..<queue.count)
+        while groups.count < groupCount { groups.append(queue.count..<queue.count) }
+        return groups
+    }
+}
+
+/// Carries values into `concurrentPerform`, whose iterations touch disjoint
+/// workers and outputs and only read the queue.
+private struct UnsafeSendable<Value>: @unchecked Sendable {
+    let value: Value
+}
