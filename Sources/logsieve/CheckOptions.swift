@@ -1,3 +1,4 @@
+import Foundation
 import LogsieveCore
 
 /// The options of `logsieve har` and `logsieve check`.
@@ -19,6 +20,8 @@ struct CheckOptions {
     var maxDepth = RedactorConfiguration.defaultMaxDepth
     var extraSecretKeys: [String] = []
     var excludedKeys: [String] = []
+    /// Threads that sanitize HAR entries; the default is the number of cores.
+    var threads = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
     /// Parses the arguments after the subcommand name. `subcommand` is `har`
     /// or `check`, which take partly different options.
@@ -87,6 +90,12 @@ struct CheckOptions {
                 options.maxBodyBytes = try parseByteSize(try value(for: name, inline: inline), option: name)
             case "--max-line-bytes" where subcommand == "check":
                 options.maxLineBytes = try parseByteSize(try value(for: name, inline: inline), option: name)
+            case "--threads" where subcommand == "har":
+                let text = try value(for: name, inline: inline)
+                guard let threads = Int(text), threads >= 1, threads <= 256 else {
+                    throw UsageError("--threads expects a number of threads from 1 to 256, not '\(text)'")
+                }
+                options.threads = threads
             case "--max-depth":
                 let text = try value(for: name, inline: inline)
                 guard let depth = Int(text), depth >= 1, depth <= 100_000 else {

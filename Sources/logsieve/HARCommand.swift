@@ -22,15 +22,24 @@ struct HARCommand {
         if key.isEphemeral && !options.checkOnly {
             Diagnostics.warn("no fingerprint key configured (--key-file, \(KeyLoading.fileVariable) or \(KeyLoading.valueVariable)); using a random key, so fingerprints will not match those of other runs")
         }
-        let redactor = Redactor(configuration: options.redactorConfiguration(), fingerprinter: Fingerprinter(key: key))
+        let configuration = options.redactorConfiguration()
+        let fingerprinter = Fingerprinter(key: key)
+        let redactor = Redactor(configuration: configuration, fingerprinter: fingerprinter)
         let sanitizer = HARSanitizer(redactor: redactor, saml: options.saml, maxBodyBytes: options.maxBodyBytes)
+        // Sanitizing for output uses every thread; collecting findings stays
+        // on one, because findings are reported in document order as they come.
+        let batchSanitizers = [sanitizer] + (1..<options.threads).map { _ in
+            HARSanitizer(redactor: Redactor(configuration: configuration, fingerprinter: Fingerprinter(key: key)),
+                         saml: options.saml, maxBodyBytes: options.maxBodyBytes)
+        }
+        let batch = HARParallelBatch(sanitizers: batchSanitizers)
         let log = FindingLog(format: options.format, printsFindings: options.checkOnly)
         let collectsFindings = options.checkOnly || options.reportPath != nil
 
         var status = ExitStatus.success
         for input in options.inputs {
             do {
-                try sanitize(input, sanitizer: sanitizer, log: collectsFindings ? log : nil)
+                try sanitize(input, sanitizer: sanitizer, batch: collectsFindings ? nil : batch, log: collectsFindings ? log : nil)
             } catch let failure as RuntimeFailure {
                 log.flush()
                 Diagnostics.error(failure.message)
@@ -53,7 +62,7 @@ struct HARCommand {
         return status
     }
 
-    private func sanitize(_ input: String, sanitizer: HARSanitizer, log: FindingLog?) throws {
+    private func sanitize(_ input: String, sanitizer: HARSanitizer, batch: HARParallelBatch?, log: FindingLog?) throws {
         let source: ByteSource
         do {
             source = try Inputs.open(path: input)
@@ -77,17 +86,23 @@ struct HARCommand {
             throw RuntimeFailure(error.description)
         }
 
+        batch?.discard()
         let reader = HARStreamReader(maxEntryBytes: options.maxEntryBytes) { buffer in try source.read(into: buffer) }
         let buffer = ByteBuffer(capacity: Self.flushThreshold * 2)
         let report: ((RedactionFinding) -> Void)? = log.map { log in { log.record($0, file: input, line: nil) } }
         do {
             while let piece = try reader.next() {
-                try sanitizer.sanitize(piece, to: buffer, differences: report)
+                if let batch {
+                    try batch.sanitize(piece, to: buffer)
+                } else {
+                    try sanitizer.sanitize(piece, to: buffer, differences: report)
+                }
                 if buffer.count >= Self.flushThreshold, let sink {
                     try sink.write(buffer.bytes)
                     buffer.removeAll()
                 }
             }
+            try batch?.flush(to: buffer)
             if let sink {
                 try sink.write(buffer.bytes)
                 try sink.close()

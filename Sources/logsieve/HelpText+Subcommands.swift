@@ -42,6 +42,8 @@ extension HelpText {
           --max-body-bytes N   largest decoded base64 body to scan (default:
                                64M); a larger one becomes [REDACTED:unscannable]
           --max-depth N        deepest nesting (default: 512 levels)
+          --threads N          threads that sanitize entries (default: the
+                               number of cores; --check and --report use one)
 
     Exit status: 0 on success (with --check: nothing found), 1 on a corrupt
     or unreadable HAR or when --check found something, 2 on a usage error.
