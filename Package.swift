@@ -10,6 +10,7 @@ let package = Package(
         .executable(name: "logsieve", targets: ["logsieve"]),
         .library(name: "LogsieveCore", targets: ["LogsieveCore"]),
         .library(name: "LogsieveIO", targets: ["LogsieveIO"]),
+        .library(name: "LogsieveKafka", targets: ["LogsieveKafka"]),
     ],
     targets: [
         .systemLibrary(
@@ -44,10 +45,22 @@ let package = Package(
             name: "LogsieveIO",
             dependencies: ["CZstd", "CZlib"]
         ),
+        // The Kafka relay: the librdkafka wrapper (handles, configuration,
+        // callbacks, errors) and the consumer-group loop. Nothing outside it
+        // sees a librdkafka pointer or error code.
+        .target(
+            name: "LogsieveKafka",
+            dependencies: ["LogsieveCore", "CRdKafka"]
+        ),
         // The command line: argument parsing and wiring, nothing else.
         .executableTarget(
             name: "logsieve",
-            dependencies: ["LogsieveCore", "LogsieveIO", "CRdKafka", "CZstd", "CZlib", "CCrypto"]
+            dependencies: ["LogsieveCore", "LogsieveIO", "LogsieveKafka", "CRdKafka", "CZstd", "CZlib", "CCrypto"]
+        ),
+        // A standalone librdkafka mock cluster for the Kafka demo and benchmark.
+        .executableTarget(
+            name: "logsieve-mock-cluster",
+            dependencies: ["LogsieveKafka"]
         ),
 
         .testTarget(
@@ -57,6 +70,10 @@ let package = Package(
         .testTarget(
             name: "LogsieveIOTests",
             dependencies: ["LogsieveIO", "CZstd", "CZlib"]
+        ),
+        .testTarget(
+            name: "LogsieveKafkaTests",
+            dependencies: ["LogsieveKafka", "CRdKafka", "logsieve"]
         ),
         .testTarget(
             name: "LogsieveEndToEndTests",
