@@ -20,7 +20,7 @@ enum HelpText {
     A pipeline that does not name redact gets it appended as its last stage.
     A first argument that is not an existing file is taken as the pipeline.
 
-    Subcommands (reserved words): har, kafka, check, config.
+    Subcommands: kafka (see logsieve kafka --help); reserved: har, check, config.
 
     Options:
       -p, --pipeline EXPR      the pipeline (then every argument is a FILE)

@@ -12,6 +12,9 @@ let arguments = Array(CommandLine.arguments.dropFirst())
 let reservedSubcommands = ["har", "kafka", "check", "config"]
 
 func runLogsieve() -> Int32 {
+    if arguments.first == "kafka" {
+        return KafkaCommand.run(Array(arguments.dropFirst()), environment: ProcessInfo.processInfo.environment)
+    }
     if arguments.contains("-h") || arguments.contains("--help") {
         Diagnostics.writeStandardOutput(HelpText.text)
         return ExitStatus.success
