@@ -10,6 +10,7 @@ enum KafkaCommand {
             Diagnostics.writeStandardOutput(helpText)
             return ExitStatus.success
         }
+        ShutdownSignals.install()
         let relay: KafkaRelay
         do {
             let options = try KafkaOptions.parse(arguments, environment: environment) { path in
@@ -23,7 +24,6 @@ enum KafkaCommand {
             Diagnostics.usage("kafka: \(error)")
             return ExitStatus.usage
         }
-        ShutdownSignals.install()
         do {
             _ = try relay.run { ShutdownSignals.isStopRequested }
             return ExitStatus.success

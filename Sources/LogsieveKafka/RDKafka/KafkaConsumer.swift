@@ -117,3 +117,23 @@ final class KafkaConsumer {
         guard result == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(code: result, context: "leaving the consumer group failed") }
     }
 }
+
+extension KafkaConsumer {
+    /// Reads `partitions` from the given offsets without joining a group,
+    /// as the tests read the sanitized topic.
+    func assign(_ partitions: [(TopicPartition, Int64)]) throws(KafkaError) {
+        try TopicPartitionList.with(partitions) { list throws(KafkaError) in
+            let result = rd_kafka_assign(handle.pointer, list)
+            guard result == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(code: result, context: "cannot assign partitions") }
+        }
+    }
+
+    /// The low and high watermarks of a partition, from the broker.
+    func watermarks(_ topicPartition: TopicPartition, timeoutMilliseconds: Int32) throws(KafkaError) -> (low: Int64, high: Int64) {
+        var low: Int64 = 0
+        var high: Int64 = 0
+        let result = rd_kafka_query_watermark_offsets(handle.pointer, topicPartition.topic, topicPartition.partition, &low, &high, timeoutMilliseconds)
+        guard result == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(code: result, context: "cannot read the watermarks of \(topicPartition)") }
+        return (low, high)
+    }
+}

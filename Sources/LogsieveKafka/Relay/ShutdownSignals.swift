@@ -9,8 +9,16 @@ import Glibc
 public enum ShutdownSignals {
     private static let received = Atomic<Int>(0)
 
-    /// Installs the handlers. Call once, before the relay runs.
+    /// Installs the handlers and unblocks the signals in the calling
+    /// thread. Call once, before librdkafka starts its threads, so that
+    /// they inherit the mask. A parent (a test runner, a shell) may have
+    /// left them blocked, and a blocked SIGTERM would never arrive.
     public static func install() {
+        var unblocked = sigset_t()
+        sigemptyset(&unblocked)
+        sigaddset(&unblocked, SIGTERM)
+        sigaddset(&unblocked, SIGINT)
+        pthread_sigmask(SIG_UNBLOCK, &unblocked, nil)
         for signalNumber in [SIGTERM, SIGINT] {
             var action = sigaction()
             action.__sigaction_handler.sa_handler = { signalNumber in
