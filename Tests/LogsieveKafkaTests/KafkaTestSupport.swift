@@ -44,7 +44,8 @@ func produce(_ messages: [TestMessage], to topic: String, brokers: String) throw
 
 /// Reads every partition of `topic` from the beginning until `count`
 /// messages arrived or nothing new came for `idleSeconds`.
-func readAll(_ topic: String, partitions: Int32, brokers: String, expecting count: Int, idleSeconds: Double = 5) throws -> [TestMessage] {
+func readAll(_ topic: String, partitions: Int32, brokers: String, expecting count: Int, idleSeconds: Double = 5,
+             isComplete: (([TestMessage]) -> Bool)? = nil) throws -> [TestMessage] {
     let consumer = try KafkaConsumer(
         properties: KafkaProperties([("bootstrap.servers", brokers), ("group.id", "test-reader-\(UUID().uuidString)"),
                                      ("enable.auto.commit", "false"), ("enable.partition.eof", "false")]),
@@ -62,6 +63,7 @@ func readAll(_ topic: String, partitions: Int32, brokers: String, expecting coun
         }
         if !batch.isEmpty { lastProgress = Date() }
         consumer.releaseBatch()
+        if !batch.isEmpty, let isComplete, isComplete(result) { break }
     }
     return result
 }
@@ -190,3 +192,8 @@ func sequenceNumber(_ message: TestMessage) -> Int? {
           let object = try? JSONSerialization.jsonObject(with: Data(value)) as? [String: Any] else { return nil }
     return object["seq"] as? Int
 }
+
+/// The parent of the suites that run mock clusters and relay processes:
+/// serialized, because two cores cannot run several groups' joins and
+/// rebalances at once within the tests' timeouts.
+@Suite(.serialized) struct MockClusterTests {}

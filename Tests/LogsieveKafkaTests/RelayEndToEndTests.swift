@@ -3,6 +3,7 @@ import Testing
 @testable import LogsieveKafka
 
 /// End-to-end: the real `logsieve kafka` binary against librdkafka's mock cluster.
+extension MockClusterTests {
 @Suite(.serialized)
 struct RelayEndToEndTests {
     @Test func relaysEveryMessageOnceRedacted() throws {
@@ -131,4 +132,5 @@ struct RelayEndToEndTests {
         #expect(second.waitForExit() == 0, "\(second.standardError)")
         #expect(Set(output.compactMap(sequenceNumber)).count == input.count)
     }
+}
 }
