@@ -10,6 +10,7 @@ let package = Package(
         .executable(name: "logsieve", targets: ["logsieve"]),
         .library(name: "LogsieveCore", targets: ["LogsieveCore"]),
         .library(name: "LogsieveIO", targets: ["LogsieveIO"]),
+        .library(name: "LogsieveKafka", targets: ["LogsieveKafka"]),
     ],
     targets: [
         .systemLibrary(
@@ -54,10 +55,22 @@ let package = Package(
             name: "LogsieveIO",
             dependencies: ["CZstd", "CZlib"]
         ),
+        // The Kafka relay: the librdkafka wrapper (handles, configuration,
+        // callbacks, errors) and the consumer-group loop. Nothing outside it
+        // sees a librdkafka pointer or error code.
+        .target(
+            name: "LogsieveKafka",
+            dependencies: ["LogsieveCore", "CRdKafka"]
+        ),
         // The command line: argument parsing and wiring, nothing else.
         .executableTarget(
             name: "logsieve",
-            dependencies: ["LogsieveCore", "LogsieveIO", "LogsieveGeoIP", "CRdKafka", "CZstd", "CZlib", "CCrypto"]
+            dependencies: ["LogsieveCore", "LogsieveIO", "LogsieveGeoIP", "LogsieveKafka", "CRdKafka", "CZstd", "CZlib", "CCrypto"]
+        ),
+        // A standalone librdkafka mock cluster for the Kafka demo and benchmark.
+        .executableTarget(
+            name: "logsieve-mock-cluster",
+            dependencies: ["LogsieveKafka"]
         ),
 
         .testTarget(
@@ -71,6 +84,10 @@ let package = Package(
         .testTarget(
             name: "LogsieveIOTests",
             dependencies: ["LogsieveIO", "CZstd", "CZlib"]
+        ),
+        .testTarget(
+            name: "LogsieveKafkaTests",
+            dependencies: ["LogsieveKafka", "CRdKafka", "logsieve"]
         ),
         .testTarget(
             name: "LogsieveEndToEndTests",

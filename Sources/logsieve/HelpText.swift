@@ -24,8 +24,9 @@ enum HelpText {
     A first argument that is not an existing file is taken as the pipeline.
 
     Subcommands: har (sanitize HAR files, see logsieve har --help), check
-    (report secrets left in NDJSON, see logsieve check --help). The words
-    kafka and config are reserved.
+    (report secrets left in NDJSON, see logsieve check --help), kafka (relay
+    a consumer group's topics, see logsieve kafka --help). The word config
+    is reserved.
 
     Options:
       -p, --pipeline EXPR      the pipeline (then every argument is a FILE)

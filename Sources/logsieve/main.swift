@@ -10,9 +10,12 @@ import Glibc
 signal(SIGPIPE, SIG_IGN)
 
 let arguments = Array(CommandLine.arguments.dropFirst())
-let reservedSubcommands = ["kafka", "config"]
+let reservedSubcommands = ["config"]
 
 func runLogsieve() -> Int32 {
+    if arguments.first == "kafka" {
+        return KafkaCommand.run(Array(arguments.dropFirst()), environment: ProcessInfo.processInfo.environment)
+    }
     if arguments.contains("-h") || arguments.contains("--help") {
         switch arguments.first {
         case "har": Diagnostics.writeStandardOutput(HelpText.har)

@@ -37,7 +37,7 @@ import Testing
         }
     }
 
-    @Test(arguments: ["kafka", "config"])
+    @Test(arguments: ["config"])
     func reservedSubcommand(name: String) throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

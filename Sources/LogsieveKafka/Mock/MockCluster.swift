@@ -1,0 +1,89 @@
+import CRdKafka
+
+/// librdkafka's in-process mock cluster: brokers that listen on 127.0.0.1
+/// ports, for tests, the demo and the benchmark. It keeps about 5 MiB per
+/// partition and supports no admin API, so topics are created here.
+public final class MockCluster {
+    /// Kafka protocol request types whose errors can be injected.
+    public enum Request: Int16, Sendable {
+        case produce = 0
+        case fetch = 1
+        case offsetCommit = 8
+        case joinGroup = 11
+        case heartbeat = 12
+        case syncGroup = 14
+    }
+
+    /// Broker errors to inject, by their protocol names.
+    public enum InjectedError: Sendable {
+        case notLeaderForPartition
+        case requestTimedOut
+        case notEnoughReplicas
+        case coordinatorNotAvailable
+        case rebalanceInProgress
+        /// The broker drops the connection.
+        case transport
+
+        var code: rd_kafka_resp_err_t {
+            switch self {
+            case .notLeaderForPartition: RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION
+            case .requestTimedOut: RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT
+            case .notEnoughReplicas: RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS
+            case .coordinatorNotAvailable: RD_KAFKA_RESP_ERR_COORDINATOR_NOT_AVAILABLE
+            case .rebalanceInProgress: RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS
+            case .transport: RD_KAFKA_RESP_ERR__TRANSPORT
+            }
+        }
+    }
+
+    /// The mock cluster lives inside a client instance of its own.
+    private let owner: OpaquePointer
+    private let cluster: OpaquePointer
+    public let brokerCount: Int32
+    /// The bootstrap servers, e.g. `127.0.0.1:40123,127.0.0.1:40125`.
+    public let bootstrapServers: String
+
+    public init(brokers: Int32 = 1) throws(KafkaError) {
+        let conf = rd_kafka_conf_new()!
+        var errorText = [CChar](repeating: 0, count: 512)
+        // The owner only hosts the cluster and never connects.
+        rd_kafka_conf_set(conf, "log_level", "3", &errorText, errorText.count)
+        guard let owner = rd_kafka_new(RD_KAFKA_PRODUCER, conf, &errorText, errorText.count) else {
+            rd_kafka_conf_destroy(conf)
+            throw KafkaError("cannot create the mock cluster's client: \(String(cBuffer: errorText))")
+        }
+        guard let cluster = rd_kafka_mock_cluster_new(owner, brokers) else {
+            rd_kafka_destroy(owner)
+            throw KafkaError("cannot create a mock cluster of \(brokers) broker(s)")
+        }
+        self.owner = owner
+        self.cluster = cluster
+        brokerCount = brokers
+        bootstrapServers = String(cString: rd_kafka_mock_cluster_bootstraps(cluster))
+    }
+
+    deinit {
+        rd_kafka_mock_cluster_destroy(cluster)
+        rd_kafka_destroy(owner)
+    }
+
+    public func createTopic(_ name: String, partitions: Int32, replicationFactor: Int32 = 1) throws(KafkaError) {
+        let result = rd_kafka_mock_topic_create(cluster, name, partitions, replicationFactor)
+        guard result == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(code: result, context: "cannot create mock topic \(name)") }
+    }
+
+    /// Fails the next requests of `request` type with `errors`, in order.
+    public func pushRequestErrors(_ request: Request, _ errors: [InjectedError]) {
+        let codes = errors.map(\.code)
+        codes.withUnsafeBufferPointer { rd_kafka_mock_push_request_errors_array(cluster, request.rawValue, codes.count, $0.baseAddress) }
+    }
+
+    /// Takes broker `id` (1-based) down: its connections close and it refuses new ones.
+    public func setBrokerDown(_ id: Int32) {
+        _ = rd_kafka_mock_broker_set_down(cluster, id)
+    }
+
+    public func setBrokerUp(_ id: Int32) {
+        _ = rd_kafka_mock_broker_set_up(cluster, id)
+    }
+}

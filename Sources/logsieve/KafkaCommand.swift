@@ -1,0 +1,123 @@
+import Foundation
+import LogsieveCore
+import LogsieveKafka
+
+/// `logsieve kafka`: the consumer-group relay from raw topics to a
+/// sanitized topic, at least once.
+enum KafkaCommand {
+    static func run(_ arguments: [String], environment: [String: String]) -> Int32 {
+        if arguments.contains("-h") || arguments.contains("--help") {
+            Diagnostics.writeStandardOutput(helpText)
+            return ExitStatus.success
+        }
+        ShutdownSignals.install()
+        let relay: KafkaRelay
+        do {
+            let options = try KafkaOptions.parse(arguments, environment: environment) { path in
+                FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) }
+            }
+            relay = try makeRelay(options, environment: environment)
+        } catch let error as UsageError {
+            Diagnostics.usage("kafka: \(error.message)")
+            return ExitStatus.usage
+        } catch {
+            Diagnostics.usage("kafka: \(error)")
+            return ExitStatus.usage
+        }
+        do {
+            _ = try relay.run { ShutdownSignals.isStopRequested }
+            return ExitStatus.success
+        } catch {
+            Diagnostics.error("kafka: \(error.description)")
+            return ExitStatus.failure
+        }
+    }
+
+    private static func makeRelay(_ options: KafkaOptions, environment: [String: String]) throws -> KafkaRelay {
+        let filter = options.filter
+        let expression = try filter.pipelineExpression()
+        let split = try filter.splitPath()
+        let key = try KeyLoading.loadKey(keyFile: filter.keyFile, environment: environment)
+        // Every instance in the group must write the same fingerprints, so a
+        // random per-process key is not acceptable here.
+        if key.isEphemeral && filter.replacement == .fingerprint && !filter.noRedact {
+            throw UsageError("no fingerprint key configured; pass --key-file FILE or set \(KeyLoading.fileVariable), so that every instance in the group writes the same fingerprints")
+        }
+        do {
+            try DeliveryGuard.check(options.relay.properties, allowed: options.relay.unsafeAllowed)
+        } catch {
+            throw UsageError(error.message)
+        }
+        let redactor = Redactor(configuration: filter.redactorConfiguration(), fingerprinter: Fingerprinter(key: key))
+        let processor = EventProcessor(pipeline: Pipeline(expression: expression, redactor: redactor), redactor: redactor,
+                                       inputFormat: filter.inputFormat, split: split)
+        processor.maxLineBytesForMessage = filter.maxLineBytes
+        do {
+            return try KafkaRelay(configuration: options.relay, sanitizer: EventSanitizer(processor: processor),
+                                  log: KafkaLog(level: options.logLevel))
+        } catch {
+            throw UsageError(error.description)
+        }
+    }
+
+    static let helpText = """
+    Usage: logsieve kafka --brokers HOST:PORT[,...] --group ID --from TOPIC[,TOPIC...]
+                          --to TOPIC [--dead-letter TOPIC] [OPTIONS] [PIPELINE]
+
+    Relays a consumer group's share of the --from topics to the --to topic,
+    each message value run through PIPELINE (default: redact) as one event.
+    At least once: an input offset is committed only after the sanitized
+    message's delivery report succeeded, per partition and in order.
+
+    Kafka options (environment variable in brackets):
+      -b, --brokers LIST       bootstrap servers [LOGSIEVE_KAFKA_BROKERS]
+      -G, --group ID           consumer group id [LOGSIEVE_KAFKA_GROUP]
+          --from TOPICS        input topics, comma-separated [LOGSIEVE_KAFKA_FROM]
+          --to TOPIC           sanitized output topic [LOGSIEVE_KAFKA_TO]
+          --dead-letter TOPIC  invalid JSON goes here as a scrubbed envelope with
+                               a logsieve.reason header; without it, to --to
+                               [LOGSIEVE_KAFKA_DEAD_LETTER]
+          --partitioner MODE   partition (default): input partition p goes to
+                               output partition p mod N, keeping its order;
+                               key: by message key [LOGSIEVE_KAFKA_PARTITIONER]
+      -X NAME=VALUE            a librdkafka property for the consumer and the
+                               producer; repeatable [LOGSIEVE_KAFKA_X_<NAME>,
+                               upper case with _ for ., e.g.
+                               LOGSIEVE_KAFKA_X_SASL_PASSWORD]
+      -F, --kafka-config FILE  librdkafka properties file, name=value lines
+                               [LOGSIEVE_KAFKA_CONFIG]; -X wins over the
+                               environment, which wins over the file
+          --unsafe NAME        allow a value of NAME that breaks at-least-once
+                               delivery: enable.auto.offset.store,
+                               enable.auto.commit, enable.idempotence, acks
+                               [LOGSIEVE_KAFKA_UNSAFE, comma-separated]
+          --commit-interval S  seconds between offset commits (default: 5)
+          --flush-timeout S    seconds to wait for delivery reports on
+                               revocation and shutdown (default: 30)
+          --batch-size N       messages per consumer batch (default: 4096)
+          --log-level LEVEL    error, warning, info (default) or debug
+                               [LOGSIEVE_KAFKA_LOG_LEVEL]
+
+    A fingerprint key is required (--key-file, LOGSIEVE_HMAC_KEY_FILE or
+    LOGSIEVE_HMAC_KEY), so that every instance writes the same fingerprints.
+    Pipeline and redaction options are those of logsieve: -p, --split,
+    --key-file, --replace, --jwt, --redact-key, --keep-key,
+    --no-value-detectors, --max-depth.
+
+    Output messages keep the key, the timestamp and the headers (their values
+    redacted by the key rules, so a cookie or authorization header is
+    redacted) and add logsieve.source.topic, logsieve.source.partition and
+    logsieve.source.offset. A tombstone stays a tombstone; a value with no
+    event (empty, whitespace, or dropped by select) sends nothing; a value
+    over the producer's message.max.bytes becomes an envelope without text
+    with logsieve.reason: oversized. Defaults: idempotent producer, acks=all,
+    compression.type=zstd, auto.offset.reset=earliest. Property values whose
+    names contain password, secret, key, token or jaas are never logged.
+
+    SIGTERM or SIGINT stops fetching, finishes the batch, flushes, commits and
+    leaves the group, then exits 0; a second signal exits at once with
+    128 + the signal number. Exit status: 1 on a fatal Kafka error or a
+    failed delivery (offsets up to it are committed), 2 on a usage error.
+
+    """
+}
