@@ -98,8 +98,8 @@ struct CheckOptions {
                 options.threads = threads
             case "--max-depth":
                 let text = try value(for: name, inline: inline)
-                guard let depth = Int(text), depth >= 1, depth <= 100_000 else {
-                    throw UsageError("--max-depth expects a number of levels from 1 to 100000, not '\(text)'")
+                guard let depth = Int(text), depth >= 1, depth <= RedactorConfiguration.maxAllowedDepth else {
+                    throw UsageError("--max-depth expects a number of levels from 1 to \(RedactorConfiguration.maxAllowedDepth), not '\(text)'")
                 }
                 options.maxDepth = depth
             case "--redact-key":

@@ -41,7 +41,8 @@ enum HelpText {
                                an optional K, M or G suffix (default: 32M);
                                longer lines become an envelope without text
           --max-depth N        deepest nesting of arrays and objects, JSON in
-                               strings included (default: 512 levels)
+                               strings included (default: 512 levels, at most
+                               10000)
           --key-file FILE      the fingerprint key: at least 32 bytes, one
                                trailing newline ignored; also taken from
                                LOGSIEVE_HMAC_KEY_FILE, or from LOGSIEVE_HMAC_KEY

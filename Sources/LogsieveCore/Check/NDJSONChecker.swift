@@ -40,8 +40,9 @@ public final class NDJSONChecker {
                 index = JSONLexer.skipWhitespace(base, from: end, end: count)
             }
         } catch {
-            if record.kind == .line && error.isUnexpectedEnd && error.offset >= count && first < count
-                && (base[first] == ASCII.openBrace || base[first] == ASCII.openBracket) {
+            // The same rule as the filter's, so that both frame input alike.
+            if record.kind == .line && !record.isFinal && error.isUnexpectedEnd && error.offset >= count && first < count
+                && EventProcessor.mayContinue(base, first: first, count: count) {
                 return .continuesOnNextLine
             }
             findings = [RedactionFinding(path: [], kind: SecretKind.unscannable.name, fingerprint: nil)]

@@ -102,7 +102,7 @@ public final class EventProcessor {
             output.truncate(to: outputStart)
             stats = statsBefore
             redactor.rollBackCounts(to: 0)
-            if record.kind == .line && error.isUnexpectedEnd && error.offset >= count
+            if record.kind == .line && !record.isFinal && error.isUnexpectedEnd && error.offset >= count
                 && Self.mayContinue(base, first: first, count: count) {
                 return .continuesOnNextLine
             }

@@ -17,20 +17,63 @@ extension Redactor {
     }
 
     /// `Set-Cookie` values, one per line: `sid=XYZ; Path=/; HttpOnly`. Only
-    /// the first pair of each line is a cookie; the rest are attributes.
+    /// the first pair of each header is a cookie; the rest are attributes.
+    /// Headers joined with commas (`a=1; Path=/, b=2; Path=/`, as many log
+    /// formats write repeated headers) are split where `, name=` follows,
+    /// because a cookie value cannot contain a comma (RFC 6265) and no
+    /// attribute value but a date does, which has no `=` after its comma.
     func appendRedactedSetCookies(_ value: UnsafePointer<UInt8>, count: Int, to output: ByteBuffer) {
         var lineStart = 0
         while lineStart <= count {
             var lineEnd = lineStart
             while lineEnd < count && value[lineEnd] != ASCII.newline { lineEnd += 1 }
-            var pairEnd = lineStart
-            while pairEnd < lineEnd && value[pairEnd] != ASCII.semicolon { pairEnd += 1 }
-            appendCookiePair(value, lineStart, pairEnd, to: output)
-            output.append(value + pairEnd, count: lineEnd - pairEnd)
+            var cursor = lineStart
+            var expectsCookie = true
+            while cursor <= lineEnd {
+                var segmentEnd = cursor
+                while segmentEnd < lineEnd && value[segmentEnd] != ASCII.semicolon { segmentEnd += 1 }
+                var partStart = cursor
+                while let comma = Self.cookieAfterComma(value, from: partStart, end: segmentEnd) {
+                    appendSetCookiePart(value, partStart, comma, isCookie: expectsCookie, to: output)
+                    output.append(ASCII.comma)
+                    partStart = comma + 1
+                    expectsCookie = true
+                }
+                appendSetCookiePart(value, partStart, segmentEnd, isCookie: expectsCookie, to: output)
+                expectsCookie = false
+                guard segmentEnd < lineEnd else { break }
+                output.append(ASCII.semicolon)
+                cursor = segmentEnd + 1
+            }
             guard lineEnd < count else { break }
             output.append(ASCII.newline)
             lineStart = lineEnd + 1
         }
+    }
+
+    private func appendSetCookiePart(_ value: UnsafePointer<UInt8>, _ start: Int, _ end: Int, isCookie: Bool, to output: ByteBuffer) {
+        if isCookie {
+            appendCookiePair(value, start, end, to: output)
+        } else {
+            output.append(value + start, count: end - start)
+        }
+    }
+
+    /// Returns the index of a comma in `value[start..<end]` that is followed
+    /// by `name=`, which starts another cookie, or nil.
+    private static func cookieAfterComma(_ value: UnsafePointer<UInt8>, from start: Int, end: Int) -> Int? {
+        var comma = start
+        while comma < end {
+            if value[comma] == ASCII.comma {
+                var cursor = comma + 1
+                while cursor < end && value[cursor] == ASCII.space { cursor += 1 }
+                let nameStart = cursor
+                while cursor < end && ByteClass.token[Int(value[cursor])] { cursor += 1 }
+                if cursor > nameStart && cursor < end && value[cursor] == ASCII.equals { return comma }
+            }
+            comma += 1
+        }
+        return nil
     }
 
     /// Appends one redacted `name=value` pair. A segment without `=` is all value.

@@ -37,14 +37,17 @@ extension Redactor {
         return end
     }
 
-    /// Replaces the password of `scheme://user:password@host` at the `@`.
+    /// Replaces the password of `scheme://user:password@host` at the `@`,
+    /// and of a protocol-relative `//user:password@host`.
     func applyUserinfoRule(_ scrub: inout TextScrub, at atIndex: Int) -> Int {
         let text = scrub.text
         var start = atIndex
         let limit = max(0, atIndex - 512)
         while start > limit && Self.isUserinfoByte(text[start - 1]) { start -= 1 }
-        guard start >= 3, text[start - 1] == UInt8(ascii: "/"), text[start - 2] == UInt8(ascii: "/"),
-              text[start - 3] == ASCII.colon else { return atIndex + 1 }
+        guard start >= 2, text[start - 1] == UInt8(ascii: "/"), text[start - 2] == UInt8(ascii: "/"),
+              start == 2 || text[start - 3] == ASCII.colon || !ByteClass.name[Int(text[start - 3])] else {
+            return atIndex + 1
+        }
         var colon = start
         while colon < atIndex && text[colon] != ASCII.colon { colon += 1 }
         let passwordStart = colon + 1

@@ -28,6 +28,7 @@ extension Redactor {
         state: inout FragmentState
     ) -> Bool {
         let countsBefore = counts.total
+        let outputStart = output.count
         var index = 0
         // The role of the last string that was followed by a colon.
         var keyRole: KeyRole? = nil
@@ -64,7 +65,22 @@ extension Redactor {
             }
             index = runEnd
         }
+        rescanAsText(output, from: outputStart, level: level, state: &state)
         return counts.total != countsBefore
+    }
+
+    /// Runs the text scan once more over the rewritten fragment. One stray
+    /// or escaped quote shifts every string token after it, so that keys
+    /// land outside strings and their values inside; the text scan's
+    /// `"name": "value"` rule does not depend on that pairing.
+    private func rescanAsText(_ output: ByteBuffer, from start: Int, level: Int, state: inout FragmentState) {
+        let rewritten = ByteBuffer(capacity: output.count - start + 16)
+        rewritten.append(output.base + start, count: output.count - start)
+        let rescanned = ByteBuffer(capacity: rewritten.count + 64)
+        guard scrubText(rewritten.base, count: rewritten.count, into: rescanned, depth: 0, level: level + 1,
+                        pendingPairRule: &state.pendingPairRule) else { return }
+        output.truncate(to: start)
+        output.append(rescanned.base, count: rescanned.count)
     }
 
     /// Appends the string token at `quote`, redacted, and returns the index

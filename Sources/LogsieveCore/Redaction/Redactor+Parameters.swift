@@ -25,8 +25,9 @@ extension Redactor {
         }
         unowned(unsafe) let decodedName = scratchBuffer(level: level, slot: 2)
         PercentEncoding.decode(text + nameStart, count: separator - nameStart, into: decodedName)
-        guard let rule = parameterRule(of: decodedName.base, count: decodedName.count, inURL: inURL) else {
-            return separator + 1
+        let name = Self.innermostName(decodedName.base, count: decodedName.count)
+        guard let rule = parameterRule(of: decodedName.base + name.lowerBound, count: name.count, inURL: inURL) else {
+            return scrubEncodedValue(&scrub, separator: separator, inURL: inURL, level: level)
         }
         var valueStart = separator + 1
         var valueEnd: Int
@@ -112,10 +113,22 @@ extension Redactor {
             fallthrough
         default:
             var cursor = valueStart
-            if rule.style != .plain {
-                // Header values run to the end of the line.
+            if rule.style == .authorization,
+               let match = CredentialShapes.schemeCredential(text, at: valueStart, end: end) {
+                // A known scheme ends where its credential does, so the text
+                // after it stays and the fingerprint matches the one that
+                // the same credential gets elsewhere.
+                let output = scrub.beginReplacement(at: match.credentialStart)
+                appendMarker(match.scheme.kind, secret: text + match.credentialStart,
+                             count: match.credentialEnd - match.credentialStart, to: output)
+                scrub.endReplacement(at: match.credentialEnd)
+                return match.credentialEnd
+            } else if rule.style != .plain {
+                // Other header values run to the end of the line, or to a
+                // quote that ends the string they were quoted in.
                 while cursor < end && text[cursor] != ASCII.newline && text[cursor] != ASCII.carriageReturn
-                        && !Self.isEscapedLineBreak(text, at: cursor, end: end) {
+                        && !Self.isEscapedLineBreak(text, at: cursor, end: end)
+                        && !Self.isClosingQuote(text, at: cursor, start: valueStart, end: end) {
                     cursor += 1
                 }
             } else {
@@ -127,6 +140,45 @@ extension Redactor {
         if Self.isMarker(text + valueStart, count: valueEnd - valueStart) { return valueEnd }
         replaceNamedValue(&scrub, valueStart, valueEnd, rule: rule, percentEncoded: false, level: level)
         return valueEnd
+    }
+
+    /// Scans a percent-encoded parameter value (a redirect URL in a query
+    /// string, `Bearer%20…`) once decoded, and replaces it with the encoded
+    /// redacted form if anything in it was a secret. Returns where the scan
+    /// goes on: after the value if it was replaced, else after the `=`.
+    private func scrubEncodedValue(_ scrub: inout TextScrub, separator: Int, inURL: Bool, level: Int) -> Int {
+        let text = scrub.text
+        var valueEnd = separator + 1
+        var hasEscape = false
+        while valueEnd < scrub.end && !Self.endsParameterValue(text[valueEnd], inURL: true) {
+            if text[valueEnd] == ASCII.percent { hasEscape = true }
+            valueEnd += 1
+        }
+        guard hasEscape, level < maxDepth else { return separator + 1 }
+        let decoded = ByteBuffer(capacity: valueEnd - separator)
+        PercentEncoding.decode(text + separator + 1, count: valueEnd - separator - 1, into: decoded)
+        let scrubbed = ByteBuffer(capacity: decoded.count + 64)
+        var pending: KeyRule? = nil
+        guard scrubText(decoded.base, count: decoded.count, into: scrubbed, depth: level + 1, level: level + 1,
+                        pendingPairRule: &pending) else { return separator + 1 }
+        let output = scrub.beginReplacement(at: separator + 1)
+        PercentEncoding.encode(scrubbed.base, count: scrubbed.count, into: output)
+        scrub.endReplacement(at: valueEnd)
+        return valueEnd
+    }
+
+    /// Returns the range of the name that a rule judges in a parameter
+    /// name: `password` in `user[password]`, `access_token` in
+    /// `access_token[]`, the whole name otherwise.
+    private static func innermostName(_ name: UnsafePointer<UInt8>, count: Int) -> Range<Int> {
+        guard count > 0, name[count - 1] == ASCII.closeBracket else { return 0..<count }
+        var open = count - 1
+        while open > 0 && name[open] != ASCII.openBracket { open -= 1 }
+        guard name[open] == ASCII.openBracket else { return 0..<count }
+        if open + 1 < count - 1 { return (open + 1)..<(count - 1) }
+        var start = 0
+        while start < open && name[start] != ASCII.openBracket { start += 1 }
+        return 0..<start
     }
 
     /// Replaces `text[start..<end]` by the redacted form of the value.
@@ -180,6 +232,15 @@ extension Redactor {
         default:
             return start
         }
+    }
+
+    /// Whether a quote at `index` closes the string that a header line was
+    /// quoted in: `"` or `\"`, unless it opens a quoted cookie value (`sid="…"`).
+    private static func isClosingQuote(_ text: UnsafePointer<UInt8>, at index: Int, start: Int, end: Int) -> Bool {
+        if text[index] == ASCII.backslash {
+            return index + 1 < end && text[index + 1] == ASCII.quote
+        }
+        return text[index] == ASCII.quote && !(index > start && text[index - 1] == ASCII.equals)
     }
 
     /// Whether `\r` or `\n`, as JSON-escaped text writes a line break, is at `index`.
@@ -254,6 +315,23 @@ extension Redactor {
 
 /// Percent-decoding (RFC 3986) of names and values found in URLs.
 enum PercentEncoding {
+    /// Appends `text[0..<count]` with every byte outside RFC 3986's
+    /// unreserved set (and `[`, `]`, `:`, which markers use) percent-encoded.
+    static func encode(_ text: UnsafePointer<UInt8>, count: Int, into output: ByteBuffer) {
+        let digits: StaticString = "0123456789ABCDEF"
+        for index in 0..<count {
+            let byte = text[index]
+            if ByteClass.isAlphanumeric(byte) || byte == ASCII.minus || byte == ASCII.dot || byte == 0x5F || byte == 0x7E
+                || byte == ASCII.openBracket || byte == ASCII.closeBracket || byte == ASCII.colon {
+                output.append(byte)
+            } else {
+                output.append(ASCII.percent)
+                output.append(digits.utf8Start[Int(byte >> 4)])
+                output.append(digits.utf8Start[Int(byte & 0xF)])
+            }
+        }
+    }
+
     /// Appends `text[0..<count]` with each valid `%XX` decoded; other bytes,
     /// `+` included, stay as they are.
     static func decode(_ text: UnsafePointer<UInt8>, count: Int, into output: ByteBuffer) {

@@ -32,6 +32,10 @@ public struct RedactorConfiguration: Sendable {
     public var valueDetectors = true
 
     public static let defaultMaxDepth = 512
+    /// The highest `maxDepth` allowed. The structural pass recurses once per
+    /// level, and 20,000 levels ran within a default 8 MiB thread stack in a
+    /// release build on x86_64; this keeps a margin of two.
+    public static let maxAllowedDepth = 10_000
 
     public init() {}
 }

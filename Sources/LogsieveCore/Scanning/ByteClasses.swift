@@ -17,7 +17,7 @@ enum ByteClass {
 
     /// Characters of a parameter or header name in free text.
     nonisolated(unsafe) static let name: UnsafePointer<Bool> = table { byte in
-        isAlphanumeric(UInt8(byte)) || [0x5F, 0x2D, 0x2E, 0x25, 0x24].contains(byte)  // _ - . % $
+        isAlphanumeric(UInt8(byte)) || [0x5F, 0x2D, 0x2E, 0x25, 0x24, 0x5B, 0x5D].contains(byte)  // _ - . % $ [ ]
     }
 
     /// base64url characters, as used by JWT parts.

@@ -22,6 +22,10 @@ public struct FramedRecord {
     public var bytes: UnsafeRawBufferPointer
     /// The 1-based number of the record's first line in its input.
     public var lineNumber: Int
+    /// Whether nothing can follow this record: the last line of an input,
+    /// or a record that is a whole message. It cannot continue on a next
+    /// line, so an unfinished value in it is invalid rather than pending.
+    public var isFinal = false
 }
 
 /// The consumer's verdict on a line.
@@ -164,7 +168,7 @@ public final class NDJSONFramer {
         var lineEnd = end
         if lineEnd > start && buffer[lineEnd - 1] == ASCII.carriageReturn { lineEnd -= 1 }
         let record = FramedRecord(kind: .line, bytes: UnsafeRawBufferPointer(start: buffer + start, count: lineEnd - start),
-                                  lineNumber: lineNumber)
+                                  lineNumber: lineNumber, isFinal: atEndOfInput && next >= filled)
         if body(record) == .continuesOnNextLine && !(atEndOfInput && next >= filled) {
             multiLine = MultiLineTracker(recordStart: start)
             return
