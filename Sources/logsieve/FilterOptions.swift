@@ -64,7 +64,12 @@ struct FilterOptions {
             case "-p", "--pipeline":
                 options.pipelineText = try value(for: name, inline: inline)
             case "-o", "--output":
-                options.output = try value(for: name, inline: inline)
+                let path = try value(for: name, inline: inline)
+                guard !path.isEmpty else { throw UsageError("\(name) expects a file name, or - for standard output") }
+                guard !path.hasSuffix(".gz") else {
+                    throw UsageError("gzip output is not supported; name the output FILE.zst for zstd, or pipe to gzip")
+                }
+                options.output = path
             case "--force-output":
                 options.allowsOutputSymlink = true
             case "--no-redact":

@@ -6,7 +6,8 @@ enum HelpText {
     Redacts session secrets (cookies, Authorization headers, bearer tokens,
     JWTs, OAuth and SAML tokens, API keys, passwords) from a stream of JSON
     events. Reads FILEs, or standard input when there is none or FILE is -,
-    and writes NDJSON to standard output. Secrets become keyed fingerprints:
+    and writes NDJSON (plain text lines with --input-format text) to standard
+    output. Secrets become keyed fingerprints:
     [REDACTED:<kind>:<first 12 hex digits of HMAC-SHA-256>].
 
     PIPELINE is a jq-style chain of stages separated by |:
@@ -30,8 +31,9 @@ enum HelpText {
 
     Options:
       -p, --pipeline EXPR      the pipeline (then every argument is a FILE)
-      -o, --output FILE        write to FILE (created with mode 0600) instead
-                               of standard output; FILE.zst is written as zstd
+      -o, --output FILE        write to FILE instead of standard output; a new
+                               FILE is created with mode 0600, an existing one
+                               keeps its mode; FILE.zst is written as zstd
           --force-output       write to -o FILE even if it is a symbolic link
           --split PATH         emit the elements at PATH as separate events,
                                e.g. '.[]' (a top-level array) or '.records[]'

@@ -225,6 +225,17 @@ extension HARSanitizer {
         return buffer.toArray()
     }
 
+    /// Whether a decoded body starts with the magic number of gzip, zlib's
+    /// deflate with the default window, or zstd: content whose secrets no
+    /// text scan can see, so it is replaced whole rather than kept unread.
+    static func isCompressed(_ body: ByteBuffer) -> Bool {
+        let bytes = body.base
+        guard body.count >= 2 else { return false }
+        if bytes[0] == 0x1F && bytes[1] == 0x8B { return true }
+        if bytes[0] == 0x78 && (UInt16(bytes[0]) << 8 | UInt16(bytes[1])) % 31 == 0 { return true }
+        return body.count >= 4 && bytes[0] == 0x28 && bytes[1] == 0xB5 && bytes[2] == 0x2F && bytes[3] == 0xFD
+    }
+
     /// Decodes a base64 body, scans it and encodes it again. Returns the
     /// new escaped content, or nil when nothing changed.
     private func rewriteBase64Body(_ text: UnsafePointer<UInt8>, _ span: JSONLexer.StringSpan) -> [UInt8]? {
@@ -232,7 +243,7 @@ extension HARSanitizer {
         guard content.count > 0, !Redactor.isMarker(content.base, count: content.count) else { return nil }
         bodyDecoded.removeAll()
         guard Base64Codec.decode(content.base, count: content.count, into: bodyDecoded),
-              bodyDecoded.count <= maxBodyBytes else {
+              bodyDecoded.count <= maxBodyBytes, !Self.isCompressed(bodyDecoded) else {
             return unscannableMarker(content.base, count: content.count)
         }
         bodyScrubbed.removeAll()
