@@ -3,7 +3,7 @@ import Synchronization
 
 /// The stop signal (SIGTERM or SIGINT) that the process received, for a
 /// graceful stop: reads waiting for input return `.interrupted`, and the
-/// caller finishes the records it holds before it exits.
+/// caller finishes the records it has read before it exits.
 ///
 /// A second signal ends the process at once with status 128 + the signal,
 /// as shells report it, for an operator who does not want to wait.

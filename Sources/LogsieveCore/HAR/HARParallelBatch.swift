@@ -9,7 +9,7 @@ import Dispatch
 /// output is the same as with one sanitizer.
 public final class HARParallelBatch {
     public let sanitizers: [HARSanitizer]
-    /// A batch is sanitized once it holds this many bytes.
+    /// A batch is sanitized once it contains this many bytes.
     public let batchBytes: Int
     private let data = ByteBuffer(capacity: 1 << 20)
     private var entries: [(start: Int, count: Int, offset: Int, index: Int)] = []

@@ -25,7 +25,7 @@ struct KeyRoleCache {
         entries.deallocate()
     }
 
-    /// The longest key the cache holds.
+    /// The maximum key length the cache stores.
     static let maxKeyLength = 24
 
     /// Returns the key's first, middle and last 8 bytes, which overlap for
