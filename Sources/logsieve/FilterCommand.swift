@@ -21,13 +21,12 @@ struct FilterCommand {
         }
         try refuseOutputOverInput()
 
-        // One redactor and one pipeline per thread: they share nothing mutable.
-        // The enrich stage keeps one state that must see events in input
-        // order, so a pipeline with it runs on one thread.
-        // TODO: redact on several threads and enrich on one, in input order;
-        // that needs each event's session MACs to travel with its output.
+        // One redactor and one pipeline per thread: they share nothing mutable
+        // but the enricher, whose stage the processor runs on this thread in
+        // input order. A redact stage after enrich would need this thread's
+        // redactor, so such a pipeline runs on one thread.
         let stateFile = try EnrichmentSetup.prepare(options: options, expression: expression, key: key)
-        let threads = stateFile.enricher == nil ? options.threads : 1
+        let threads = expression.runsOnSeveralThreads ? options.threads : 1
         let configuration = options.redactorConfiguration()
         let workers = (0..<threads).map { _ -> EventProcessor in
             let redactor = Redactor(configuration: configuration, fingerprinter: Fingerprinter(key: key))

@@ -95,8 +95,9 @@ enum HelpText {
           --fail-on-invalid    exit 1 if any input was not valid JSON
           --threads N          threads that redact in parallel, each on its own
                                batch of lines, with output in input order
-                               (default: the number of cores); a pipeline
-                               with enrich runs on one thread
+                               (default: the number of cores); enrich and
+                               the stages after it run on one thread, and a
+                               pipeline with redact after enrich runs on one
           --stats              print counts and throughput to stderr at the end
       -h, --help               show this help
           --version            show the version and the C library versions

@@ -91,14 +91,20 @@ enum EnrichmentMember {
 /// `enrich`.
 public final class EnrichStage: PipelineStage {
     public let enricher: Enricher
-    let redactor: Redactor
+    /// Returns the session MACs of the event being enriched.
+    let sessionMACs: () -> SessionMACTable
 
-    public init(enricher: Enricher, redactor: Redactor) {
+    /// Reads the session MACs that `redactor` recorded for the current record.
+    public convenience init(enricher: Enricher, redactor: Redactor) {
+        self.init(enricher: enricher) { redactor.sessionMACs }
+    }
+
+    init(enricher: Enricher, sessionMACs: @escaping () -> SessionMACTable) {
         self.enricher = enricher
-        self.redactor = redactor
+        self.sessionMACs = sessionMACs
     }
 
     public func apply(_ event: UnsafePointer<UInt8>, count: Int, to output: ByteBuffer) throws(JSONScanError) -> StageResult {
-        try enricher.enrich(event, count: count, sessionMACs: redactor.sessionMACs, to: output)
+        try enricher.enrich(event, count: count, sessionMACs: sessionMACs(), to: output)
     }
 }

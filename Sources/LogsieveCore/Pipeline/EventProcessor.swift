@@ -47,12 +47,37 @@ public final class EventProcessor {
     private let stagingA = ByteBuffer(capacity: 64 * 1024)
     private let stagingB = ByteBuffer(capacity: 64 * 1024)
 
+    /// The first stage left to an `OrderedStageRunner`, or `nil` when this
+    /// processor runs every stage itself.
+    public private(set) var orderedStageStart: Int?
+    /// The events written since `removeDeferredEvents()` whose stages from
+    /// `orderedStageStart` on have yet to run, in output order.
+    private(set) var deferredEvents: [DeferredEvent] = []
+    /// The session MACs of the deferred events, in the ranges they name.
+    private(set) var deferredMACs: [SessionMAC] = []
+    private var currentLineNumber = 0
+
     public init(pipeline: Pipeline, redactor: Redactor, inputFormat: InputFormat = .json, split: JSONPath? = nil) {
         self.pipeline = pipeline
         self.redactor = redactor
         self.inputFormat = inputFormat
         self.split = split
         maxDepth = redactor.configuration.maxDepth
+    }
+
+    /// Leaves the stages from `stageIndex` on to an `OrderedStageRunner`:
+    /// `process(_:to:)` then writes each event as the earlier stages left
+    /// it, without a newline, and records it in `deferredEvents`. Output
+    /// other than events, such as invalid-input envelopes, is written whole.
+    public func deferStages(from stageIndex: Int) {
+        precondition(!pipeline.expression.stages[stageIndex...].contains(.redact), "a deferred redact stage would need this redactor")
+        orderedStageStart = stageIndex
+    }
+
+    /// Forgets the deferred events once their output buffer was consumed.
+    public func removeDeferredEvents() {
+        deferredEvents.removeAll(keepingCapacity: true)
+        deferredMACs.removeAll(keepingCapacity: true)
     }
 
     /// Processes one record and appends its output lines to `output`.
@@ -88,6 +113,9 @@ public final class EventProcessor {
 
         let outputStart = output.count
         let statsBefore = stats
+        let deferredCountBefore = deferredEvents.count
+        let deferredMACCountBefore = deferredMACs.count
+        currentLineNumber = record.lineNumber
         redactor.beginEvent()
         do {
             var index = first
@@ -101,6 +129,8 @@ public final class EventProcessor {
         } catch {
             output.truncate(to: outputStart)
             stats = statsBefore
+            deferredEvents.removeSubrange(deferredCountBefore...)
+            deferredMACs.removeSubrange(deferredMACCountBefore...)
             redactor.rollBackCounts(to: 0)
             if record.kind == .line && !record.isFinal && error.isUnexpectedEnd && error.offset >= count
                 && Self.mayContinue(base, first: first, count: count) {
@@ -168,7 +198,8 @@ public final class EventProcessor {
         var currentCount = count
         var useA = true
         var stageIndex = firstStage
-        while stageIndex < pipeline.stages.count {
+        let stageEnd = orderedStageStart ?? pipeline.stages.count
+        while stageIndex < stageEnd {
             let target = useA ? stagingA : stagingB
             target.removeAll()
             switch try pipeline.stages[stageIndex].apply(current, count: currentCount, to: target) {
@@ -184,6 +215,10 @@ public final class EventProcessor {
             }
             stageIndex += 1
         }
+        if orderedStageStart != nil {
+            deferEvent(current, count: currentCount, to: output, joinsLines: joinsLines)
+            return
+        }
         if joinsLines {
             Self.appendJoiningLines(current, count: currentCount, to: output)
         } else {
@@ -191,6 +226,19 @@ public final class EventProcessor {
         }
         output.append(ASCII.newline)
         stats.eventsOut += 1
+    }
+
+    /// Writes an event for the ordered stages and records where it is. The
+    /// MACs are those of the whole record so far, which is what an `enrich`
+    /// stage run here would have read from the redactor.
+    private func deferEvent(_ event: UnsafePointer<UInt8>, count: Int, to output: ByteBuffer, joinsLines: Bool) {
+        let start = output.count
+        output.append(event, count: count)
+        let macStart = deferredMACs.count
+        redactor.sessionMACs.appendMACs(to: &deferredMACs)
+        deferredEvents.append(DeferredEvent(
+            range: start..<output.count, macs: macStart..<deferredMACs.count,
+            lineNumber: currentLineNumber, joinsLines: joinsLines))
     }
 
     /// Appends a valid JSON value without its line breaks and the
@@ -212,4 +260,17 @@ public final class EventProcessor {
         }
         output.append(text + runStart, count: count - runStart)
     }
+}
+
+/// An event whose stages from `EventProcessor.orderedStageStart` on have
+/// yet to run.
+struct DeferredEvent {
+    /// The event as the earlier stages left it, in the processor's output.
+    var range: Range<Int>
+    /// Its session MACs, in `EventProcessor.deferredMACs`.
+    var macs: Range<Int>
+    var lineNumber: Int
+    /// Whether the event came from a value over several lines, whose line
+    /// breaks are removed when it is written.
+    var joinsLines: Bool
 }

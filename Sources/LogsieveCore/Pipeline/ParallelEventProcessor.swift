@@ -11,6 +11,11 @@ import Dispatch
 /// thread, except that a name/value pair split over two invalid lines that
 /// fall to different workers has its value redacted as a `secret` rather
 /// than by its name.
+///
+/// A pipeline with `enrich` has the workers run the stages before it, and
+/// runs `enrich` and the stages after it on the caller's thread, over the
+/// workers' output in input order (`OrderedStageRunner`). A one-worker
+/// processor does the same, so that every thread count gives one output.
 public final class ParallelEventProcessor {
     public let workers: [EventProcessor]
     private let outputs: [ByteBuffer]
@@ -18,13 +23,26 @@ public final class ParallelEventProcessor {
     private var queuedBytes = 0
     /// Below this many queued bytes, one worker is faster than waking others.
     private let parallelThreshold: Int
+    private let orderedStages: OrderedStageRunner?
 
-    /// `workers` must not share a `Redactor`.
+    /// `workers` must not share a `Redactor`, and must run one pipeline
+    /// expression. When it has an `orderedStageStart`, the workers are set
+    /// to defer the stages from there on. Several workers need an
+    /// expression that `runsOnSeveralThreads`.
     public init(workers: [EventProcessor], parallelThreshold: Int = 64 * 1024) {
         precondition(!workers.isEmpty, "a parallel processor needs at least one worker")
+        let expression = workers[0].pipeline.expression
+        precondition(workers.count == 1 || expression.runsOnSeveralThreads,
+                     "a pipeline with redact after enrich runs on one worker")
         self.workers = workers
         self.parallelThreshold = parallelThreshold
         outputs = workers.map { _ in ByteBuffer(capacity: 1 << 20) }
+        if let stageIndex = expression.orderedStageStart {
+            for worker in workers { worker.deferStages(from: stageIndex) }
+            orderedStages = OrderedStageRunner(pipeline: workers[0].pipeline, from: stageIndex, redactor: workers[0].redactor)
+        } else {
+            orderedStages = nil
+        }
     }
 
     /// Takes one record from the framer. Records stay valid only until the
@@ -36,7 +54,11 @@ public final class ParallelEventProcessor {
             return .consumed
         }
         flush(to: output)
-        return workers[0].process(record, to: output)
+        guard let orderedStages else { return workers[0].process(record, to: output) }
+        outputs[0].removeAll()
+        let verdict = workers[0].process(record, to: outputs[0])
+        orderedStages.run(workers[0], output: outputs[0], to: output)
+        return verdict
     }
 
     /// Processes the queued records and appends their output in order.
@@ -48,7 +70,13 @@ public final class ParallelEventProcessor {
         }
         let groupCount = queuedBytes < parallelThreshold ? 1 : min(workers.count, queue.count)
         if groupCount == 1 {
-            for record in queue { _ = workers[0].process(record, to: output) }
+            guard let orderedStages else {
+                for record in queue { _ = workers[0].process(record, to: output) }
+                return
+            }
+            outputs[0].removeAll()
+            for record in queue { _ = workers[0].process(record, to: outputs[0]) }
+            orderedStages.run(workers[0], output: outputs[0], to: output)
             return
         }
         let groups = splitQueue(into: groupCount)
@@ -60,17 +88,27 @@ public final class ParallelEventProcessor {
             workerOutput.removeAll()
             for record in processor.queue[groups[index]] { _ = worker.process(record, to: workerOutput) }
         }
-        for index in 0..<groupCount { output.append(outputs[index].bytes) }
+        for index in 0..<groupCount {
+            if let orderedStages {
+                orderedStages.run(workers[index], output: outputs[index], to: output)
+            } else {
+                output.append(outputs[index].bytes)
+            }
+        }
     }
 
-    /// The counters of all workers together.
+    /// The counters of all workers and the ordered stages together.
     public var stats: ProcessingStats {
-        workers.reduce(into: ProcessingStats()) { $0.merge($1.stats) }
+        var total = workers.reduce(into: ProcessingStats()) { $0.merge($1.stats) }
+        if let orderedStages { total.merge(orderedStages.stats) }
+        return total
     }
 
-    /// The redaction counts of all workers together.
+    /// The redaction counts of all workers and the ordered stages together.
     public var counts: RedactionCounts {
-        workers.reduce(into: RedactionCounts()) { $0.merge($1.redactor.counts) }
+        var total = workers.reduce(into: RedactionCounts()) { $0.merge($1.redactor.counts) }
+        if let orderedStages { total.merge(orderedStages.envelopeRedactor.counts) }
+        return total
     }
 
     private func canQueue(_ record: FramedRecord) -> Bool {

@@ -43,6 +43,21 @@ public struct PipelineExpression: Sendable, Equatable {
         return PipelineExpression(stages: stages)
     }
 
+    /// The index of the first `enrich` when the stages from it on can run on
+    /// one thread in input order after the stages before it ran on several
+    /// threads. That needs no `redact` after it, because a `redact` stage
+    /// uses the redactor of the thread that runs it. `nil` without `enrich`.
+    public var orderedStageStart: Int? {
+        guard let first = stages.firstIndex(of: .enrich) else { return nil }
+        return stages[first...].contains(.redact) ? nil : first
+    }
+
+    /// Whether the pipeline can run on several threads: it has no `enrich`,
+    /// or no `redact` after its first `enrich`.
+    public var runsOnSeveralThreads: Bool {
+        !stages.contains(.enrich) || orderedStageStart != nil
+    }
+
     /// Appends `redact` unless a stage already names it, so that redaction
     /// is never left out by accident.
     public func ensuringRedaction() -> PipelineExpression {

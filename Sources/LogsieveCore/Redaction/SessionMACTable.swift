@@ -27,6 +27,12 @@ public struct SessionMACTable {
     }
 
     public var isEmpty: Bool { entries.isEmpty }
+
+    /// Appends the MACs in the order they were recorded, so that recording
+    /// them again in a new table gives the same table.
+    func appendMACs(to macs: inout [SessionMAC]) {
+        for entry in entries { macs.append(entry.mac) }
+    }
 }
 
 /// A full HMAC-SHA-256, stored as four words so that it hashes and
