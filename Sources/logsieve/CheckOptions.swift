@@ -28,88 +28,54 @@ struct CheckOptions {
     static func parse(_ arguments: [String], subcommand: String) throws(UsageError) -> CheckOptions {
         var options = CheckOptions()
         options.checkOnly = subcommand == "check"
-        var index = 0
-        var optionsEnded = false
-
-        func value(for option: String, inline: String?) throws(UsageError) -> String {
-            if let inline { return inline }
-            index += 1
-            guard index < arguments.count else { throw UsageError("\(option) requires a value") }
-            return arguments[index]
-        }
-
-        while index < arguments.count {
-            let argument = arguments[index]
-            if optionsEnded || argument == "-" || !argument.hasPrefix("-") {
-                options.inputs.append(argument)
-                index += 1
+        var cursor = ArgumentCursor(arguments)
+        while let item = cursor.next() {
+            guard case .option(let name, _) = item else {
+                if case .positional(let word) = item { options.inputs.append(word) }
                 continue
             }
-            if argument == "--" {
-                optionsEnded = true
-                index += 1
-                continue
-            }
-            var name = argument
-            var inline: String? = nil
-            if argument.hasPrefix("--"), let equals = argument.firstIndex(of: "=") {
-                name = String(argument[..<equals])
-                inline = String(argument[argument.index(after: equals)...])
-            }
+            func value(for option: String) throws(UsageError) -> String { try cursor.value(for: option) }
             switch name {
             case "--check" where subcommand == "har":
                 options.checkOnly = true
             case "-o", "--output":
                 guard subcommand == "har" else { throw UsageError("logsieve check writes no output; -o is for logsieve har") }
-                options.output = try value(for: name, inline: inline)
+                options.output = try value(for: name)
             case "--report":
-                options.reportPath = try value(for: name, inline: inline)
+                options.reportPath = try value(for: name)
             case "--format":
-                let text = try value(for: name, inline: inline)
+                let text = try value(for: name)
                 guard let format = FindingLog.Format(rawValue: text) else {
                     throw UsageError("--format expects text or json, not '\(text)'")
                 }
                 options.format = format
             case "--key-file":
-                options.keyFile = try value(for: name, inline: inline)
+                options.keyFile = try value(for: name)
             case "--saml":
-                let text = try value(for: name, inline: inline)
+                let text = try value(for: name)
                 guard let mode = SAMLMode(rawValue: text) else {
                     throw UsageError("--saml expects redact or keep-unsigned, not '\(text)'")
                 }
                 options.saml = mode
             case "--jwt":
-                let text = try value(for: name, inline: inline)
-                guard let mode = JWTMode(rawValue: text) else {
-                    throw UsageError("--jwt expects redact or keep-claims, not '\(text)'")
-                }
-                options.jwtMode = mode
+                options.jwtMode = try OptionValue.jwtMode(try value(for: name))
             case "--max-entry-bytes" where subcommand == "har":
-                options.maxEntryBytes = try parseByteSize(try value(for: name, inline: inline), option: name)
+                options.maxEntryBytes = try parseByteSize(try value(for: name), option: name)
             case "--max-body-bytes" where subcommand == "har":
-                options.maxBodyBytes = try parseByteSize(try value(for: name, inline: inline), option: name)
+                options.maxBodyBytes = try parseByteSize(try value(for: name), option: name)
             case "--max-line-bytes" where subcommand == "check":
-                options.maxLineBytes = try parseByteSize(try value(for: name, inline: inline), option: name)
+                options.maxLineBytes = try parseByteSize(try value(for: name), option: name)
             case "--threads" where subcommand == "har":
-                let text = try value(for: name, inline: inline)
-                guard let threads = Int(text), threads >= 1, threads <= 256 else {
-                    throw UsageError("--threads expects a number of threads from 1 to 256, not '\(text)'")
-                }
-                options.threads = threads
+                options.threads = try OptionValue.threads(try value(for: name))
             case "--max-depth":
-                let text = try value(for: name, inline: inline)
-                guard let depth = Int(text), depth >= 1, depth <= RedactorConfiguration.maxAllowedDepth else {
-                    throw UsageError("--max-depth expects a number of levels from 1 to \(RedactorConfiguration.maxAllowedDepth), not '\(text)'")
-                }
-                options.maxDepth = depth
+                options.maxDepth = try OptionValue.depth(try value(for: name))
             case "--redact-key":
-                options.extraSecretKeys.append(try value(for: name, inline: inline))
+                options.extraSecretKeys.append(try value(for: name))
             case "--keep-key":
-                options.excludedKeys.append(try value(for: name, inline: inline))
+                options.excludedKeys.append(try value(for: name))
             default:
                 throw UsageError("unknown option '\(name)' for logsieve \(subcommand)")
             }
-            index += 1
         }
 
         if subcommand == "har" {

@@ -32,39 +32,18 @@ struct FilterOptions {
     static func parse(_ arguments: [String], fileExists: (String) -> Bool) throws(UsageError) -> FilterOptions {
         var options = FilterOptions()
         var positionals: [String] = []
-        var index = 0
-        var optionsEnded = false
-
-        func value(for option: String, inline: String?) throws(UsageError) -> String {
-            if let inline { return inline }
-            index += 1
-            guard index < arguments.count else { throw UsageError("\(option) requires a value") }
-            return arguments[index]
-        }
-
-        while index < arguments.count {
-            let argument = arguments[index]
-            if optionsEnded || argument == "-" || !argument.hasPrefix("-") {
-                positionals.append(argument)
-                index += 1
+        var cursor = ArgumentCursor(arguments)
+        while let item = cursor.next() {
+            guard case .option(let name, _) = item else {
+                if case .positional(let word) = item { positionals.append(word) }
                 continue
             }
-            if argument == "--" {
-                optionsEnded = true
-                index += 1
-                continue
-            }
-            var name = argument
-            var inline: String? = nil
-            if argument.hasPrefix("--"), let equals = argument.firstIndex(of: "=") {
-                name = String(argument[..<equals])
-                inline = String(argument[argument.index(after: equals)...])
-            }
+            func value(for option: String) throws(UsageError) -> String { try cursor.value(for: option) }
             switch name {
             case "-p", "--pipeline":
-                options.pipelineText = try value(for: name, inline: inline)
+                options.pipelineText = try value(for: name)
             case "-o", "--output":
-                let path = try value(for: name, inline: inline)
+                let path = try value(for: name)
                 guard !path.isEmpty else { throw UsageError("\(name) expects a file name, or - for standard output") }
                 guard !path.hasSuffix(".gz") else {
                     throw UsageError("gzip output is not supported; name the output FILE.zst for zstd, or pipe to gzip")
@@ -75,56 +54,43 @@ struct FilterOptions {
             case "--no-redact":
                 options.noRedact = true
             case "--split":
-                options.split = try value(for: name, inline: inline)
+                options.split = try value(for: name)
             case "--input-format":
-                let text = try value(for: name, inline: inline)
+                let text = try value(for: name)
                 guard let format = InputFormat(rawValue: text) else {
                     throw UsageError("--input-format expects json or text, not '\(text)'")
                 }
                 options.inputFormat = format
             case "--max-line-bytes":
-                options.maxLineBytes = try parseByteSize(try value(for: name, inline: inline), option: name)
+                options.maxLineBytes = try parseByteSize(try value(for: name), option: name)
             case "--max-depth":
-                let text = try value(for: name, inline: inline)
-                guard let depth = Int(text), depth >= 1, depth <= RedactorConfiguration.maxAllowedDepth else {
-                    throw UsageError("--max-depth expects a number of levels from 1 to \(RedactorConfiguration.maxAllowedDepth), not '\(text)'")
-                }
-                options.maxDepth = depth
+                options.maxDepth = try OptionValue.depth(try value(for: name))
             case "--key-file":
-                options.keyFile = try value(for: name, inline: inline)
+                options.keyFile = try value(for: name)
             case "--replace":
-                let text = try value(for: name, inline: inline)
+                let text = try value(for: name)
                 guard let mode = ReplacementMode(rawValue: text) else {
                     throw UsageError("--replace expects fingerprint, mask or remove, not '\(text)'")
                 }
                 options.replacement = mode
             case "--jwt":
-                let text = try value(for: name, inline: inline)
-                guard let mode = JWTMode(rawValue: text) else {
-                    throw UsageError("--jwt expects redact or keep-claims, not '\(text)'")
-                }
-                options.jwtMode = mode
+                options.jwtMode = try OptionValue.jwtMode(try value(for: name))
             case "--no-value-detectors":
                 options.valueDetectors = false
             case "--redact-key":
-                options.extraSecretKeys.append(try value(for: name, inline: inline))
+                options.extraSecretKeys.append(try value(for: name))
             case "--keep-key":
-                options.excludedKeys.append(try value(for: name, inline: inline))
+                options.excludedKeys.append(try value(for: name))
             case "--fail-on-invalid":
                 options.failsOnInvalid = true
             case "--stats":
                 options.printsStats = true
             case "--threads":
-                let text = try value(for: name, inline: inline)
-                guard let threads = Int(text), threads >= 1, threads <= 256 else {
-                    throw UsageError("--threads expects a number of threads from 1 to 256, not '\(text)'")
-                }
-                options.threads = threads
+                options.threads = try OptionValue.threads(try value(for: name))
             default:
-                let isEnrichOption = try options.enrich.parse(name) { () throws(UsageError) in try value(for: name, inline: inline) }
+                let isEnrichOption = try options.enrich.parse(name) { () throws(UsageError) in try value(for: name) }
                 guard isEnrichOption else { throw UsageError("unknown option '\(name)'") }
             }
-            index += 1
         }
 
         // As in jq, a first argument that is not a file is the pipeline.
