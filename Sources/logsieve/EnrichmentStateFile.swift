@@ -5,11 +5,19 @@ import LogsieveIO
 /// The enrich state snapshot in `--state-dir`: loaded at start, written
 /// periodically and at shutdown: the end of input, a closed output, or
 /// SIGTERM or SIGINT, which stop the reading first.
-final class EnrichmentStateFile {
+///
+/// Sendable because `lock` guards its mutable state.
+final class EnrichmentStateFile: @unchecked Sendable {
     let directory: String
     let enricher: Enricher
     let interval: Double
     private var lastWrite = Date()
+    /// Held while events change the state and while a snapshot is written,
+    /// so that a snapshot never sees half a batch.
+    private let lock = NSCondition()
+    private var changedSinceWrite = false
+    private var stopsWriting = false
+    private var writer: Thread?
 
     var path: String { directory + "/" + EnrichmentSnapshot.fileName }
 
@@ -43,14 +51,61 @@ final class EnrichmentStateFile {
         }
     }
 
-    /// Writes the snapshot when `interval` has passed since the last write.
-    func writeIfDue() throws {
-        guard Date().timeIntervalSince(lastWrite) >= interval else { return }
-        try write()
+    /// Runs `body`, which changes the state, under the snapshot lock.
+    func whileChanging(_ body: () -> Void) {
+        lock.lock()
+        defer { lock.unlock() }
+        body()
+        changedSinceWrite = true
+        if interval == 0 { writeReportingErrors() }
+    }
+
+    /// Starts a thread that writes the snapshot every `interval` seconds
+    /// when the state changed, also while the input is idle and the reader
+    /// waits, so that `kill -9` after a burst of events loses at most one
+    /// interval. An interval of 0 writes after every batch instead.
+    func startPeriodicWrites() {
+        guard interval > 0, writer == nil else { return }
+        let thread = Thread { [self] in
+            lock.lock()
+            while !stopsWriting {
+                _ = lock.wait(until: Date().addingTimeInterval(interval))
+                if !stopsWriting && changedSinceWrite { writeReportingErrors() }
+            }
+            lock.unlock()
+        }
+        thread.name = "logsieve state snapshot"
+        writer = thread
+        thread.start()
+    }
+
+    /// Stops the periodic writer; the caller writes the final snapshot.
+    func stopPeriodicWrites() {
+        lock.lock()
+        stopsWriting = true
+        lock.broadcast()
+        lock.unlock()
+    }
+
+    /// Writes the snapshot with the lock held; a failure is reported and the
+    /// next write tries again.
+    private func writeReportingErrors() {
+        do {
+            try writeLocked()
+            changedSinceWrite = false
+        } catch {
+            Diagnostics.warn("\(error)")
+        }
     }
 
     /// Writes the snapshot atomically: temporary file, fsync, rename, mode 0600.
     func write() throws {
+        lock.lock()
+        defer { lock.unlock() }
+        try writeLocked()
+    }
+
+    private func writeLocked() throws {
         do {
             try AtomicFile.write(EnrichmentSnapshot.encode(enricher), to: path, mode: 0o600)
         } catch {

@@ -53,9 +53,14 @@ struct FilterCommand {
         let writer = OutputWriter(sink: sink, threshold: Self.flushThreshold)
         var status: Int32
         do {
-            status = try pump(into: writer, processor: processor) { try stateFile.file?.writeIfDue() }
+            stateFile.file?.startPeriodicWrites()
+            defer { stateFile.file?.stopPeriodicWrites() }
+            status = try pump(into: writer, processor: processor) { body in
+                if let file = stateFile.file { file.whileChanging(body) } else { body() }
+            }
             try writer.flush()
             try sink.close()
+            stateFile.file?.stopPeriodicWrites()
             try stateFile.file?.write()
         } catch let error as IOFailure {
             if error.reason == .brokenPipe {
@@ -86,7 +91,11 @@ struct FilterCommand {
 
     /// Reads every input through the framer and the processor. Returns the
     /// exit status so far: a failed input does not stop the others.
-    private func pump(into writer: OutputWriter, processor: ParallelEventProcessor, afterRead: () throws -> Void) throws -> Int32 {
+    /// `process` runs each batch's processing: with enrich state, under the
+    /// lock that the periodic snapshot writer takes too.
+    private func pump(
+        into writer: OutputWriter, processor: ParallelEventProcessor, process: (() -> Void) -> Void
+    ) throws -> Int32 {
         var status = ExitStatus.success
         let framer = NDJSONFramer(maxLineBytes: options.maxLineBytes)
         let output = writer.buffer
@@ -110,29 +119,34 @@ struct FilterCommand {
                     if case .interrupted = error.reason {
                         // A stop signal: finish the complete lines in hand,
                         // never write half a line, and read nothing more.
-                        framer.drain(atEndOfInput: false) { processor.process($0, to: output) }
-                        processor.flush(to: output)
+                        process {
+                            framer.drain(atEndOfInput: false) { processor.process($0, to: output) }
+                            processor.flush(to: output)
+                        }
                         try writer.flush()
                         return status
                     }
                     // What was read so far is kept; the rest of this input is lost.
-                    framer.drain(atEndOfInput: true) { processor.process($0, to: output) }
-                    processor.flush(to: output)
+                    process {
+                        framer.drain(atEndOfInput: true) { processor.process($0, to: output) }
+                        processor.flush(to: output)
+                    }
                     Diagnostics.error(error.description)
                     status = ExitStatus.failure
                     break
                 }
                 if count == 0 {
-                    framer.drain(atEndOfInput: true) { processor.process($0, to: output) }
-                    processor.flush(to: output)
+                    process {
+                        framer.drain(atEndOfInput: true) { processor.process($0, to: output) }
+                        processor.flush(to: output)
+                    }
                     break
                 }
                 framer.didRead(count)
-                framer.drain(atEndOfInput: false) { processor.process($0, to: output) }
-                processor.flush(to: output)
-                // The state is saved before the output that it covers is
-                // written, so a restart never misses state for written events.
-                try afterRead()
+                process {
+                    framer.drain(atEndOfInput: false) { processor.process($0, to: output) }
+                    processor.flush(to: output)
+                }
                 if count < space.count {
                     try writer.flush()
                 } else {

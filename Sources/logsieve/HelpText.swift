@@ -71,7 +71,8 @@ enum HelpText {
           --state-dir DIR      load the session and user state from DIR at
                                start and save it there (mode 0600); needs a
                                fixed key (--key-file or the variables above)
-          --state-interval S   save the state every S seconds (default: 60)
+          --state-interval S   save changed state every S seconds, also while
+                               input is idle (default: 60; 0: after every batch)
           --trusted-cidr NET   never raise network flags for NET; repeatable
           --trusted-asn N      never raise network flags for AS N; repeatable
           --max-travel-speed K impossible travel above K km/h (default: 805)
