@@ -16,9 +16,6 @@ struct FilterCommand {
         let expression = try options.pipelineExpression()
         let split = try options.splitPath()
         let key = try KeyLoading.loadKey(keyFile: options.keyFile, environment: environment)
-        if key.isEphemeral && options.replacement == .fingerprint && !options.noRedact {
-            Diagnostics.warn("no fingerprint key configured (--key-file, \(KeyLoading.fileVariable) or \(KeyLoading.valueVariable)); using a random key, so fingerprints will not match those of other runs")
-        }
         try refuseOutputOverInput()
 
         // One redactor and one pipeline per thread: they share nothing mutable
@@ -26,6 +23,10 @@ struct FilterCommand {
         // input order. A redact stage after enrich would need this thread's
         // redactor, so such a pipeline runs on one thread.
         let stateFile = try EnrichmentSetup.prepare(options: options, expression: expression, key: key)
+        // Warned only now, after --state-dir had its chance to reject the random key.
+        if key.isEphemeral && options.replacement == .fingerprint && !options.noRedact {
+            Diagnostics.warn("no fingerprint key configured (--key-file, \(KeyLoading.fileVariable) or \(KeyLoading.valueVariable)); using a random key, so fingerprints will not match those of other runs")
+        }
         let threads = expression.runsOnSeveralThreads ? options.threads : 1
         let configuration = options.redactorConfiguration()
         let workers = (0..<threads).map { _ -> EventProcessor in

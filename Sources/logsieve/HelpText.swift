@@ -61,6 +61,13 @@ enum HelpText {
           --no-value-detectors apply key rules only: no Bearer, JWT, token
                                shape, URL parameter or cookie-in-text rules
           --no-redact          do not append the redact stage
+          --fail-on-invalid    exit 1 if any input was not valid JSON
+          --threads N          threads that redact in parallel, each on its own
+                               batch of lines, with output in input order
+                               (default: the number of cores); enrich and
+                               the stages after it run on one thread, and a
+                               pipeline with redact after enrich runs on one
+          --stats              print counts and throughput to stderr at the end
 
     Enrich options (thresholds in event time):
           --event-root PATH    read the provider's event at PATH, e.g. .detail
@@ -93,13 +100,6 @@ enum HelpText {
           --max-sessions N     track at most N sessions, evicting the least
                                recently seen (default: 1000000)
           --max-users N        track at most N users (default: 1000000)
-          --fail-on-invalid    exit 1 if any input was not valid JSON
-          --threads N          threads that redact in parallel, each on its own
-                               batch of lines, with output in input order
-                               (default: the number of cores); enrich and
-                               the stages after it run on one thread, and a
-                               pipeline with redact after enrich runs on one
-          --stats              print counts and throughput to stderr at the end
       -h, --help               show this help
           --version            show the version and the C library versions
 

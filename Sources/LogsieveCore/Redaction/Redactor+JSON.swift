@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The structural pass: a recursive descent over one JSON value that applies
 /// the key rules and hands strings to the text scan.
 extension Redactor {
@@ -143,7 +147,12 @@ extension Redactor {
                 scrubString(&pass, key, depth: depth, level: level, allowsNestedJSON: false)
             }
             if let rule {
-                cursor = try redactSecretValue(&pass, at: valueIndex, rule: rule, depth: depth + 1, level: level)
+                // Parameter lists (HAR `queryString`, `params`) may hold values
+                // still percent-encoded, whose fingerprint must match the decoded
+                // value's in a URL or form body.
+                let decodesPercent = context == .parameterEntry || context == .parameterObject
+                cursor = try redactSecretValue(&pass, at: valueIndex, rule: rule, depth: depth + 1, level: level,
+                                               decodesPercent: decodesPercent)
             } else {
                 cursor = try redactValue(&pass, at: valueIndex, depth: depth + 1, context: childContext, level: level)
             }
@@ -187,7 +196,7 @@ extension Redactor {
 
     /// Redacts a value that a key rule or a pair name marks as secret.
     func redactSecretValue(
-        _ pass: inout JSONPass, at index: Int, rule: KeyRule, depth: Int, level: Int
+        _ pass: inout JSONPass, at index: Int, rule: KeyRule, depth: Int, level: Int, decodesPercent: Bool = false
     ) throws(JSONScanError) -> Int {
         let text = pass.text
         let end = pass.end
@@ -195,8 +204,13 @@ extension Redactor {
         case ASCII.quote:
             let span = try JSONLexer.scanString(text, quoteIndex: index, end: end)
             guard span.end > span.start else { return span.end + 1 }
-            let content = decodedContent(text, span, level: level)
+            var content = decodedContent(text, span, level: level)
             if Self.isMarker(content.base, count: content.count) { return span.end + 1 }
+            if decodesPercent && memchr(content.base, Int32(ASCII.percent), content.count) != nil {
+                unowned(unsafe) let percentDecoded = scratchBuffer(level: level, slot: 2)
+                PercentEncoding.decode(content.base, count: content.count, into: percentDecoded)
+                content = (UnsafePointer(percentDecoded.base), percentDecoded.count)
+            }
             unowned(unsafe) let replacement = scratchBuffer(level: level, slot: 1)
             appendSecretValue(content.base, count: content.count, rule: rule, to: replacement, level: level)
             pass.copyThrough(span.start)
