@@ -2,6 +2,9 @@
 // creates the named topics, prints the bootstrap servers on one line of
 // standard output and runs until SIGTERM or SIGINT. For the Kafka demo
 // and benchmark; not a broker to keep data in (about 5 MiB per partition).
+//
+// The `produce` and `count` subcommands are clients of any cluster, so
+// that the benchmark needs no kcat to load and watch topics.
 import Foundation
 import LogsieveKafka
 
@@ -9,49 +12,66 @@ import LogsieveKafka
 import Glibc
 #endif
 
-let usage = "usage: logsieve-mock-cluster [--brokers N] [--topic NAME:PARTITIONS]..."
-var brokerCount: Int32 = 1
-var topics: [(String, Int32)] = []
-var arguments = CommandLine.arguments.dropFirst()
-while let argument = arguments.popFirst() {
-    switch argument {
-    case "--brokers":
-        guard let text = arguments.popFirst(), let number = Int32(text), number > 0 else {
-            FileHandle.standardError.write(Data("logsieve-mock-cluster: --brokers expects a positive number\n\(usage)\n".utf8))
-            exit(2)
-        }
-        brokerCount = number
-    case "--topic":
-        let parts = arguments.popFirst()?.split(separator: ":") ?? []
-        guard parts.count == 2, let partitions = Int32(parts[1]), partitions > 0 else {
-            FileHandle.standardError.write(Data("logsieve-mock-cluster: --topic expects NAME:PARTITIONS, e.g. raw:8\n\(usage)\n".utf8))
-            exit(2)
-        }
-        topics.append((String(parts[0]), partitions))
-    default:
-        FileHandle.standardError.write(Data("logsieve-mock-cluster: unknown argument '\(argument)'\n\(usage)\n".utf8))
-        exit(2)
-    }
+let usage = """
+usage: logsieve-mock-cluster [--brokers N] [--topic NAME:PARTITIONS]...
+       logsieve-mock-cluster produce -b BOOTSTRAP --topic NAME [--key-delimiter CHAR] FILE
+       logsieve-mock-cluster count -b BOOTSTRAP --topic NAME [--wait-for N] [--timeout SECONDS]
+"""
+
+func fail(_ message: String, status: Int32 = 2) -> Never {
+    FileHandle.standardError.write(Data("logsieve-mock-cluster: \(message)\n".utf8))
+    if status == 2 { FileHandle.standardError.write(Data((usage + "\n").utf8)) }
+    exit(status)
 }
 
-// Blocked before librdkafka starts its threads, so that they inherit the
-// mask and sigwait below receives the signal.
-var signals = sigset_t()
-sigemptyset(&signals)
-sigaddset(&signals, SIGTERM)
-sigaddset(&signals, SIGINT)
-pthread_sigmask(SIG_BLOCK, &signals, nil)
+var arguments = CommandLine.arguments.dropFirst()
+switch arguments.first {
+case "produce":
+    arguments.removeFirst()
+    ClientCommands.produce(ClientCommands.Options(parsing: &arguments))
+case "count":
+    arguments.removeFirst()
+    ClientCommands.count(ClientCommands.Options(parsing: &arguments))
+default:
+    runCluster(arguments: &arguments)
+}
 
-do {
-    let cluster = try MockCluster(brokers: brokerCount)
-    for (name, partitions) in topics {
-        try cluster.createTopic(name, partitions: partitions)
+func runCluster(arguments: inout ArraySlice<String>) -> Never {
+    var brokerCount: Int32 = 1
+    var topics: [(String, Int32)] = []
+    while let argument = arguments.popFirst() {
+        switch argument {
+        case "--brokers":
+            guard let text = arguments.popFirst(), let number = Int32(text), number > 0 else { fail("--brokers expects a positive number") }
+            brokerCount = number
+        case "--topic":
+            let parts = arguments.popFirst()?.split(separator: ":") ?? []
+            guard parts.count == 2, let partitions = Int32(parts[1]), partitions > 0 else { fail("--topic expects NAME:PARTITIONS, e.g. raw:8") }
+            topics.append((String(parts[0]), partitions))
+        default:
+            fail("unknown argument '\(argument)'")
+        }
     }
-    FileHandle.standardOutput.write(Data((cluster.bootstrapServers + "\n").utf8))
-    var received: Int32 = 0
-    sigwait(&signals, &received)
-    withExtendedLifetime(cluster) {}
-} catch {
-    FileHandle.standardError.write(Data("logsieve-mock-cluster: \(error)\n".utf8))
-    exit(1)
+
+    // Blocked before librdkafka starts its threads, so that they inherit the
+    // mask and sigwait below receives the signal.
+    var signals = sigset_t()
+    sigemptyset(&signals)
+    sigaddset(&signals, SIGTERM)
+    sigaddset(&signals, SIGINT)
+    pthread_sigmask(SIG_BLOCK, &signals, nil)
+
+    do {
+        let cluster = try MockCluster(brokers: brokerCount)
+        for (name, partitions) in topics {
+            try cluster.createTopic(name, partitions: partitions)
+        }
+        FileHandle.standardOutput.write(Data((cluster.bootstrapServers + "\n").utf8))
+        var received: Int32 = 0
+        sigwait(&signals, &received)
+        withExtendedLifetime(cluster) {}
+        exit(0)
+    } catch {
+        fail("\(error)", status: 1)
+    }
 }

@@ -158,24 +158,117 @@ final class RelayProcess: @unchecked Sendable {
     }
 }
 
-/// A fresh mock cluster with raw, clean and dead-letter topics.
-struct TestCluster {
-    let cluster: MockCluster
-    var brokers: String { cluster.bootstrapServers }
+/// The cluster a test runs against, with its raw, clean and dead-letter
+/// topics: a fresh in-process mock cluster, or the broker that
+/// `LOGSIEVE_TEST_KAFKA_BROKERS` names, with uniquely named topics that are
+/// deleted when the test ends.
+final class TestCluster {
+    /// nil for a real broker, where nothing can be injected.
+    let mock: MockCluster?
+    let brokers: String
     let partitions: Int32
+    /// Prepended to topic and group names; empty for the mock cluster.
+    let prefix: String
+    private let createdTopics: [String]
+    /// Set after the first failed CreateTopics request, so that a cluster
+    /// without one (a `logsieve-mock-cluster` times out waiting for a
+    /// controller) costs the timeout only once. The suites are serialized.
+    nonisolated(unsafe) private static var createTopicsFailed = false
+
+    var raw: String { prefix + "raw" }
+    var clean: String { prefix + "clean" }
+    var dlq: String { prefix + "dlq" }
+    func group(_ name: String) -> String { prefix + name }
 
     init(brokers: Int32 = 1, partitions: Int32 = 4, topics: [String] = ["raw", "clean", "dlq"]) throws {
-        cluster = try MockCluster(brokers: brokers)
+        let mock = try MockCluster(brokers: brokers)
+        for topic in topics { try mock.createTopic(topic, partitions: partitions) }
+        self.mock = mock
+        self.brokers = mock.bootstrapServers
         self.partitions = partitions
-        for topic in topics { try cluster.createTopic(topic, partitions: partitions) }
+        prefix = ""
+        createdTopics = []
+    }
+
+    /// Creates the topics on `brokers` with the admin API. Where the
+    /// cluster has no CreateTopics request (a `logsieve-mock-cluster`),
+    /// a metadata request auto-creates them with the cluster's default
+    /// partition count instead, and `partitions` is that count.
+    init(external brokers: String, partitions requested: Int32) throws {
+        let prefix = "logsieve-test-\(UUID().uuidString.prefix(8).lowercased())-"
+        let client = try TopicClient(brokers: brokers, logLevel: .error)
+        var counts: [Int32] = []
+        var created: [String] = []
+        for name in ["raw", "clean", "dlq"] {
+            let topic = prefix + name
+            if !Self.createTopicsFailed {
+                do {
+                    try client.createTopic(topic, partitions: requested, timeoutSeconds: 10)
+                    created.append(topic)
+                } catch {
+                    Self.createTopicsFailed = true
+                    print("TestCluster: \(error.description); relying on automatic topic creation from now on")
+                }
+            }
+            counts.append(try waitForTopic(topic, client: client))
+        }
+        guard Set(counts).count == 1, let count = counts.first, count >= requested else {
+            throw KafkaError("the test topics have \(counts) partitions; expected \(requested) or more in each")
+        }
+        mock = nil
+        self.brokers = brokers
+        self.partitions = count
+        self.prefix = prefix
+        createdTopics = created
+    }
+
+    deinit {
+        guard !createdTopics.isEmpty, let client = try? TopicClient(brokers: brokers, logLevel: .error) else { return }
+        for topic in createdTopics {
+            do {
+                try client.deleteTopic(topic)
+            } catch {
+                print("TestCluster: \(error.description); delete it by hand")
+            }
+        }
     }
 
     /// Relay arguments for this cluster; timings lowered so that the
     /// group joins and rebalances quickly.
-    func relayArguments(group: String, extra: [String] = []) -> [String] {
-        ["--brokers", brokers, "--group", group, "--from", "raw", "--to", "clean", "--commit-interval", "1",
+    func relayArguments(group name: String, extra: [String] = []) -> [String] {
+        ["--brokers", brokers, "--group", group(name), "--from", raw, "--to", clean, "--commit-interval", "1",
          "-X", "session.timeout.ms=6000", "-X", "heartbeat.interval.ms=500", "-X", "topic.metadata.refresh.interval.ms=1000"] + extra
     }
+}
+
+/// Waits until a new topic's metadata lists its partitions, which takes a
+/// moment after CreateTopics on a real broker, and returns their count.
+private func waitForTopic(_ topic: String, client: TopicClient) throws -> Int32 {
+    let deadline = Date().addingTimeInterval(30)
+    while true {
+        do {
+            return try client.partitionCount(of: topic)
+        } catch {
+            guard Date() < deadline else { throw error }
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+    }
+}
+
+/// The broker that `LOGSIEVE_TEST_KAFKA_BROKERS` names, for the end-to-end
+/// tests against a real cluster.
+enum ExternalBroker {
+    static let variable = "LOGSIEVE_TEST_KAFKA_BROKERS"
+
+    /// The bootstrap servers, or nil with a printed notice that the tests
+    /// against a real broker are skipped.
+    static let brokers: String? = {
+        if let value = ProcessInfo.processInfo.environment[variable], !value.isEmpty { return value }
+        print("\(variable) is not set: skipping the end-to-end tests against a real broker; set it to HOST:PORT to run them")
+        return nil
+    }()
+
+    static var isConfigured: Bool { brokers != nil }
 }
 
 /// Events with secrets: a cookie, a bearer token and a password in each.

@@ -6,13 +6,37 @@ import Testing
 extension MockClusterTests {
 @Suite(.serialized)
 struct RelayEndToEndTests {
-    @Test func relaysEveryMessageOnceRedacted() throws {
-        let cluster = try TestCluster()
+    @Test func relaysEveryMessageOnceRedacted() throws { try EndToEndCases.relaysEveryMessageOnceRedacted(TestCluster()) }
+    @Test func sortsPoisonEmptyTombstoneAndOversized() throws { try EndToEndCases.sortsPoisonEmptyTombstoneAndOversized(TestCluster(partitions: 1)) }
+    @Test func sigtermMidStreamCommitsDeliveredOnly() throws { try EndToEndCases.sigtermMidStreamCommitsDeliveredOnly(TestCluster(partitions: 2)) }
+    @Test func secondSignalExitsAtOnce() throws { try EndToEndCases.secondSignalExitsAtOnce(TestCluster(partitions: 1)) }
+    @Test func cooperativeCloseBeforeAssignment() throws { try EndToEndCases.cooperativeCloseBeforeAssignment(TestCluster(partitions: 2)) }
+    @Test func cooperativeRelaysAndRebalances() throws { try EndToEndCases.cooperativeRelaysAndRebalances(TestCluster(partitions: 4)) }
+}
+
+/// The same cases against the broker that `LOGSIEVE_TEST_KAFKA_BROKERS`
+/// names, on topics created for each test and deleted after it.
+@Suite(.serialized, .enabled(if: ExternalBroker.isConfigured, "LOGSIEVE_TEST_KAFKA_BROKERS is not set"))
+struct RealBrokerEndToEndTests {
+    var brokers: String { ExternalBroker.brokers ?? "" }
+
+    @Test func relaysEveryMessageOnceRedacted() throws { try EndToEndCases.relaysEveryMessageOnceRedacted(TestCluster(external: brokers, partitions: 4)) }
+    @Test func sortsPoisonEmptyTombstoneAndOversized() throws { try EndToEndCases.sortsPoisonEmptyTombstoneAndOversized(TestCluster(external: brokers, partitions: 4)) }
+    @Test func sigtermMidStreamCommitsDeliveredOnly() throws { try EndToEndCases.sigtermMidStreamCommitsDeliveredOnly(TestCluster(external: brokers, partitions: 4)) }
+    @Test func secondSignalExitsAtOnce() throws { try EndToEndCases.secondSignalExitsAtOnce(TestCluster(external: brokers, partitions: 4)) }
+    @Test func cooperativeCloseBeforeAssignment() throws { try EndToEndCases.cooperativeCloseBeforeAssignment(TestCluster(external: brokers, partitions: 4)) }
+    @Test func cooperativeRelaysAndRebalances() throws { try EndToEndCases.cooperativeRelaysAndRebalances(TestCluster(external: brokers, partitions: 4)) }
+}
+}
+
+/// The end-to-end cases, each on the cluster it is given.
+enum EndToEndCases {
+    static func relaysEveryMessageOnceRedacted(_ cluster: TestCluster) throws {
         let input = secretEvents(count: 2000, partitions: cluster.partitions)
-        try produce(input, to: "raw", brokers: cluster.brokers)
+        try produce(input, to: cluster.raw, brokers: cluster.brokers)
 
         let relay = try RelayProcess(cluster.relayArguments(group: "once"))
-        let output = try readAll("clean", partitions: cluster.partitions, brokers: cluster.brokers, expecting: input.count)
+        let output = try readAll(cluster.clean, partitions: cluster.partitions, brokers: cluster.brokers, expecting: input.count)
         relay.signal(SIGTERM)
         #expect(relay.waitForExit() == 0, "\(relay.standardError)")
 
@@ -26,7 +50,7 @@ struct RelayEndToEndTests {
             #expect(message.header("trace-id")?.hasPrefix("trace-") == true)
             let sequence = sequenceNumber(message) ?? -1
             #expect(message.key == Array("user-\(sequence % 7)".utf8), "key kept")
-            #expect(message.header(RelayHeader.sourceTopic) == "raw")
+            #expect(message.header(RelayHeader.sourceTopic) == cluster.raw)
             #expect(message.header(RelayHeader.sourcePartition) == String(message.partition), "partition p goes to p mod N")
         }
         // Per-partition order: the source offsets rise within each output partition.
@@ -34,13 +58,12 @@ struct RelayEndToEndTests {
             let offsets = output.filter { $0.partition == partition }.compactMap { $0.header(RelayHeader.sourceOffset).flatMap { Int64($0) } }
             #expect(offsets == offsets.sorted(), "partition \(partition) out of order")
         }
-        let committed = try committedOffsets(group: "once", topic: "raw", partitions: cluster.partitions, brokers: cluster.brokers)
+        let committed = try committedOffsets(group: cluster.group("once"), topic: cluster.raw, partitions: cluster.partitions, brokers: cluster.brokers)
         #expect(committed.values.reduce(0, +) == Int64(input.count), "committed \(committed)")
         #expect(!relay.standardError.contains("SECRET"))
     }
 
-    @Test func sortsPoisonEmptyTombstoneAndOversized() throws {
-        let cluster = try TestCluster(partitions: 1)
+    static func sortsPoisonEmptyTombstoneAndOversized(_ cluster: TestCluster) throws {
         let big = #"{"blob":""# + String(repeating: "x", count: 200_000) + #""}"#
         let input = [
             TestMessage(partition: 0, value: Array(#"{"password":"hunter2", "x": "#.utf8)),
@@ -49,10 +72,10 @@ struct RelayEndToEndTests {
             TestMessage(partition: 0, value: Array(big.utf8)),
             TestMessage(partition: 0, value: Array(#"{"seq":1}"#.utf8)),
         ]
-        try produce(input, to: "raw", brokers: cluster.brokers)
-        let relay = try RelayProcess(cluster.relayArguments(group: "edge", extra: ["--dead-letter", "dlq", "-X", "message.max.bytes=100000"]))
-        let clean = try readAll("clean", partitions: 1, brokers: cluster.brokers, expecting: 2)
-        let deadLetters = try readAll("dlq", partitions: 1, brokers: cluster.brokers, expecting: 2)
+        try produce(input, to: cluster.raw, brokers: cluster.brokers)
+        let relay = try RelayProcess(cluster.relayArguments(group: "edge", extra: ["--dead-letter", cluster.dlq, "-X", "message.max.bytes=100000"]))
+        let clean = try readAll(cluster.clean, partitions: cluster.partitions, brokers: cluster.brokers, expecting: 2)
+        let deadLetters = try readAll(cluster.dlq, partitions: cluster.partitions, brokers: cluster.brokers, expecting: 2)
         relay.signal(SIGTERM)
         #expect(relay.waitForExit() == 0, "\(relay.standardError)")
 
@@ -71,23 +94,22 @@ struct RelayEndToEndTests {
         #expect(oversized?.valueText.contains(#""text":null"#) == true)
         #expect(oversized?.valueText.contains("xxxx") == false)
 
-        let committed = try committedOffsets(group: "edge", topic: "raw", partitions: 1, brokers: cluster.brokers)
+        let committed = try committedOffsets(group: cluster.group("edge"), topic: cluster.raw, partitions: cluster.partitions, brokers: cluster.brokers)
         #expect(committed[0] == 5)
     }
 
-    @Test func sigtermMidStreamCommitsDeliveredOnly() throws {
-        let cluster = try TestCluster(partitions: 2)
-        let input = secretEvents(count: 30_000, partitions: 2)
-        try produce(input, to: "raw", brokers: cluster.brokers)
+    static func sigtermMidStreamCommitsDeliveredOnly(_ cluster: TestCluster) throws {
+        let input = secretEvents(count: 30_000, partitions: cluster.partitions)
+        try produce(input, to: cluster.raw, brokers: cluster.brokers)
         let relay = try RelayProcess(cluster.relayArguments(group: "term", extra: ["--batch-size", "100", "-X", "linger.ms=20"]))
         #expect(relay.waitForLog("partitions assigned"))
         Thread.sleep(forTimeInterval: 0.3)
         relay.signal(SIGTERM)
         #expect(relay.waitForExit() == 0, "\(relay.standardError)")
 
-        let output = try readAll("clean", partitions: 2, brokers: cluster.brokers, expecting: input.count, idleSeconds: 3)
-        let committed = try committedOffsets(group: "term", topic: "raw", partitions: 2, brokers: cluster.brokers)
-        for partition: Int32 in 0..<2 {
+        let output = try readAll(cluster.clean, partitions: cluster.partitions, brokers: cluster.brokers, expecting: input.count, idleSeconds: 3)
+        let committed = try committedOffsets(group: cluster.group("term"), topic: cluster.raw, partitions: cluster.partitions, brokers: cluster.brokers)
+        for partition in 0..<cluster.partitions {
             let delivered = output.filter { $0.header(RelayHeader.sourcePartition) == String(partition) }
             let offsets = Set(delivered.compactMap { $0.header(RelayHeader.sourceOffset).flatMap { Int64($0) } })
             #expect(offsets.count == delivered.count, "no duplicates in one clean run")
@@ -95,8 +117,7 @@ struct RelayEndToEndTests {
         }
     }
 
-    @Test func secondSignalExitsAtOnce() throws {
-        let cluster = try TestCluster(partitions: 1)
+    static func secondSignalExitsAtOnce(_ cluster: TestCluster) throws {
         let relay = try RelayProcess(cluster.relayArguments(group: "twice", extra: ["-X", "partition.assignment.strategy=cooperative-sticky"]))
         #expect(relay.waitForLog("relay started"))
         relay.signal(SIGTERM)
@@ -106,8 +127,7 @@ struct RelayEndToEndTests {
         #expect(relay.waitForExit(seconds: 10) == 128 + SIGTERM)
     }
 
-    @Test func cooperativeCloseBeforeAssignment() throws {
-        let cluster = try TestCluster(partitions: 2)
+    static func cooperativeCloseBeforeAssignment(_ cluster: TestCluster) throws {
         let relay = try RelayProcess(cluster.relayArguments(group: "coop", extra: ["-X", "partition.assignment.strategy=cooperative-sticky"]))
         #expect(relay.waitForLog("relay started"))
         // The first assignment takes about 3 s in the mock cluster: stop before it.
@@ -116,15 +136,14 @@ struct RelayEndToEndTests {
         #expect(relay.standardError.contains("waiting up to"))
     }
 
-    @Test func cooperativeRelaysAndRebalances() throws {
-        let cluster = try TestCluster(partitions: 4)
-        let input = secretEvents(count: 4000, partitions: 4)
-        try produce(input, to: "raw", brokers: cluster.brokers)
+    static func cooperativeRelaysAndRebalances(_ cluster: TestCluster) throws {
+        let input = secretEvents(count: 4000, partitions: cluster.partitions)
+        try produce(input, to: cluster.raw, brokers: cluster.brokers)
         let arguments = cluster.relayArguments(group: "coop-run", extra: ["-X", "partition.assignment.strategy=cooperative-sticky"])
         let first = try RelayProcess(arguments)
         #expect(first.waitForLog("partitions assigned"))
         let second = try RelayProcess(arguments)
-        let output = try readAll("clean", partitions: 4, brokers: cluster.brokers, expecting: input.count, idleSeconds: 10)
+        let output = try readAll(cluster.clean, partitions: cluster.partitions, brokers: cluster.brokers, expecting: input.count, idleSeconds: 10)
         #expect(second.waitForLog("partitions assigned"))
         first.signal(SIGTERM)
         second.signal(SIGTERM)
@@ -132,5 +151,4 @@ struct RelayEndToEndTests {
         #expect(second.waitForExit() == 0, "\(second.standardError)")
         #expect(Set(output.compactMap(sequenceNumber)).count == input.count)
     }
-}
 }

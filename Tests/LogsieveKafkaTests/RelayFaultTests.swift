@@ -47,16 +47,16 @@ struct RelayFaultTests {
         let relay = try RelayProcess(cluster.relayArguments(group: "faults"))
         #expect(relay.waitForLog("partitions assigned"))
 
-        cluster.cluster.pushRequestErrors(.produce, [.notLeaderForPartition, .requestTimedOut, .notEnoughReplicas, .transport])
-        cluster.cluster.pushRequestErrors(.offsetCommit, [.coordinatorNotAvailable, .requestTimedOut])
-        cluster.cluster.setBrokerDown(2)
+        cluster.mock!.pushRequestErrors(.produce, [.notLeaderForPartition, .requestTimedOut, .notEnoughReplicas, .transport])
+        cluster.mock!.pushRequestErrors(.offsetCommit, [.coordinatorNotAvailable, .requestTimedOut])
+        cluster.mock!.setBrokerDown(2)
         // The second half is produced while the broker is down; the test's
         // producer waits for it like the relay does.
         let brokers = cluster.brokers
         let producing = Thread { try? produce(Array(input[3000...]), to: "raw", brokers: brokers) }
         producing.start()
         Thread.sleep(forTimeInterval: 3)
-        cluster.cluster.setBrokerUp(2)
+        cluster.mock!.setBrokerUp(2)
 
         let output = try readAll("clean", partitions: 4, brokers: cluster.brokers, expecting: input.count, idleSeconds: 12)
         #expect(relay.process.isRunning, "no restart")
