@@ -65,7 +65,8 @@ enum KafkaCommand {
                           --to TOPIC [--dead-letter TOPIC] [OPTIONS] [PIPELINE]
 
     Relays a consumer group's share of the --from topics to the --to topic,
-    each message value run through PIPELINE (default: redact) as one event.
+    each message value run through PIPELINE (default: redact | enrich) as one
+    event.
     At least once: an input offset is committed only after the sanitized
     message's delivery report succeeded, per partition and in order.
 
@@ -100,9 +101,13 @@ enum KafkaCommand {
 
     A fingerprint key is required (--key-file, LOGSIEVE_HMAC_KEY_FILE or
     LOGSIEVE_HMAC_KEY), so that every instance writes the same fingerprints.
-    Pipeline and redaction options are those of logsieve: -p, --split,
-    --key-file, --replace, --jwt, --redact-key, --keep-key,
-    --no-value-detectors, --max-depth.
+    Pipeline, redaction and enrich options are those of logsieve (see
+    logsieve --help): -p, --split, --key-file, --replace, --jwt, --redact-key,
+    --keep-key, --no-value-detectors, --max-depth, and the enrich options.
+    NOTE: the enrich state is per instance and in memory (--state-dir keeps
+    it across restarts of that instance); it does not follow a partition to
+    another member of the group, so key the input topic by actor and expect
+    fresh state after a rebalance.
 
     Output messages keep the key, the timestamp and the headers (their values
     redacted by the key rules, so a cookie or authorization header is
