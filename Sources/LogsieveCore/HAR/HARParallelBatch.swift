@@ -3,8 +3,8 @@ import Dispatch
 /// Sanitizes batches of HAR entries on several threads, one `HARSanitizer`
 /// (with its own redactor) per thread, and appends the results in order.
 ///
-/// Entries are copied into the batch, because the stream reader reuses its
-/// buffer. Only entries are batched: the head, separators and tail pass
+/// Entries and the separators between them are copied into the batch,
+/// because the stream reader reuses its buffer. The head and the tail pass
 /// through the first sanitizer in order, after the batch before them. The
 /// output is the same as with one sanitizer.
 public final class HARParallelBatch {
@@ -12,7 +12,7 @@ public final class HARParallelBatch {
     /// A batch is sanitized once it contains this many bytes.
     public let batchBytes: Int
     private let data = ByteBuffer(capacity: 1 << 20)
-    private var entries: [(start: Int, count: Int, offset: Int, index: Int)] = []
+    private var entries: [(start: Int, count: Int, offset: Int, kind: HARStreamReader.PieceKind)] = []
     private let outputs: [ByteBuffer]
 
     /// `sanitizers` must not share a `Redactor`.
@@ -25,12 +25,17 @@ public final class HARParallelBatch {
 
     /// Takes one piece from the reader and appends whatever is ready to `output`.
     public func sanitize(_ piece: HARStreamReader.Piece, to output: ByteBuffer) throws(HARFormatError) {
-        guard case .entry(let index) = piece.kind, sanitizers.count > 1 else {
+        let isBatched: Bool
+        switch piece.kind {
+        case .entry, .separator: isBatched = sanitizers.count > 1
+        case .head, .tail: isBatched = false
+        }
+        guard isBatched else {
             try flush(to: output)
             try sanitizers[0].sanitize(piece, to: output)
             return
         }
-        entries.append((data.count, piece.bytes.count, piece.offset, index))
+        entries.append((data.count, piece.bytes.count, piece.offset, piece.kind))
         data.append(piece.bytes)
         if data.count >= batchBytes { try flush(to: output) }
     }
@@ -55,7 +60,7 @@ public final class HARParallelBatch {
                 do throws(HARFormatError) {
                     for entry in batch.entries[groups[group]] {
                         let piece = HARStreamReader.Piece(
-                            kind: .entry(entry.index),
+                            kind: entry.kind,
                             bytes: UnsafeRawBufferPointer(start: batch.data.base + entry.start, count: entry.count),
                             offset: entry.offset)
                         try batch.sanitizers[group].sanitize(piece, to: groupOutput)
