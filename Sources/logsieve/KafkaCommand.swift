@@ -116,8 +116,9 @@ enum KafkaCommand {
     event (empty, whitespace, or dropped by select) sends nothing; a value
     over the producer's message.max.bytes becomes an envelope without text
     with logsieve.reason: oversized. Defaults: idempotent producer, acks=all,
-    compression.type=zstd, auto.offset.reset=earliest. Property values whose
-    names contain password, secret, key, token or jaas are never logged.
+    compression.type=zstd with compression.level=1, auto.offset.reset=earliest.
+    Property values whose names contain password, secret, key, token or jaas
+    are never logged.
 
     SIGTERM or SIGINT stops fetching, finishes the batch, flushes, commits and
     leaves the group, then exits 0; a second signal exits at once with
