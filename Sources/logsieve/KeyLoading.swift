@@ -1,7 +1,7 @@
 import Foundation
 import LogsieveCore
 
-/// Where the fingerprint key comes from, in order: `--key-file`,
+/// The sources of the fingerprint key, in order: `--key-file`,
 /// `LOGSIEVE_HMAC_KEY_FILE`, `LOGSIEVE_HMAC_KEY`, else a random key for
 /// this run.
 enum KeyLoading {
@@ -16,7 +16,7 @@ enum KeyLoading {
             do {
                 return try FingerprintKey(Array(value.utf8))
             } catch {
-                throw UsageError("\(valueVariable) holds \(value.utf8.count) bytes; a fingerprint key needs at least \(FingerprintKey.minimumLength)")
+                throw UsageError("\(valueVariable) is \(value.utf8.count) bytes long; a fingerprint key needs at least \(FingerprintKey.minimumLength) bytes")
             }
         }
         do {
@@ -41,7 +41,7 @@ enum KeyLoading {
         do {
             return try FingerprintKey(bytes)
         } catch {
-            throw UsageError("the key file \(path) holds \(bytes.count) bytes; a fingerprint key needs at least \(FingerprintKey.minimumLength)")
+            throw UsageError("the key file \(path) is \(bytes.count) bytes long; a fingerprint key needs at least \(FingerprintKey.minimumLength) bytes; create one with: head -c 32 /dev/urandom > \(path)")
         }
     }
 }

@@ -53,7 +53,7 @@ extension HARSanitizer {
         return true
     }
 
-    /// Whether the entry holds a word that one of the rules starts from; a
+    /// Whether the entry contains a word that one of the rules starts from; a
     /// quick filter so that plain entries cost one `memmem` per word.
     private func mayNeedRewrite(_ text: UnsafePointer<UInt8>, count: Int) -> Bool {
         var needles: [StaticString] = ["base64", "\"opcode\"", "form-data"]
@@ -185,7 +185,7 @@ extension HARSanitizer {
         }
     }
 
-    /// The rules for any string: `SAMLResponse=` parameters in forms and URLs.
+    /// Applies the rules for any string: `SAMLResponse=` parameters in forms and URLs.
     private func applyTextRules(_ text: UnsafePointer<UInt8>, _ span: JSONLexer.StringSpan, replacements: inout [Replacement]) {
         guard saml == .keepUnsigned, span.end - span.start > 13 else { return }
         if let content = rewriteSAMLParameters(text, span) {
@@ -200,7 +200,7 @@ extension HARSanitizer {
             && memcmp(text + span.start, expected.utf8Start, expected.utf8CodeUnitCount) == 0
     }
 
-    /// The decoded content of a JSON string, in a new buffer.
+    /// Returns the decoded content of a JSON string, in a new buffer.
     static func decodedString(_ text: UnsafePointer<UInt8>, _ span: JSONLexer.StringSpan) -> ByteBuffer {
         let buffer = ByteBuffer(capacity: span.end - span.start + 16)
         if span.hasEscapes {
@@ -218,7 +218,7 @@ extension HARSanitizer {
         return buffer.toArray()
     }
 
-    /// The replacement marker for content that could not be scanned.
+    /// Returns the replacement marker for content that could not be scanned.
     func unscannableMarker(_ content: UnsafePointer<UInt8>, count: Int) -> [UInt8] {
         let buffer = ByteBuffer(capacity: 32)
         redactor.appendMarker(.unscannable, secret: content, count: count, to: buffer)

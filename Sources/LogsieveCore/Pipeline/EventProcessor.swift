@@ -1,4 +1,4 @@
-/// How input records are read.
+/// The format of input records.
 public enum InputFormat: String, Sendable, CaseIterable {
     /// A stream of JSON values, one per line on the fast path.
     case json
@@ -242,7 +242,7 @@ public final class EventProcessor {
     }
 
     /// Appends a valid JSON value without its line breaks and the
-    /// indentation after them. A valid JSON string holds no raw line break,
+    /// indentation after them. A valid JSON string contains no raw line break,
     /// so every one removed is whitespace between tokens.
     static func appendJoiningLines(_ text: UnsafePointer<UInt8>, count: Int, to output: ByteBuffer) {
         var index = 0

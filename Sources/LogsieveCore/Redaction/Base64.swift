@@ -1,5 +1,5 @@
 /// Just enough base64 decoding to confirm a credential's shape: a JWT header
-/// that is JSON, a Basic credential that holds `user:password`.
+/// that is JSON, a Basic credential that contains `user:password`.
 enum Base64 {
     /// Values of the standard and the URL-safe alphabet; 0xFF for others.
     nonisolated(unsafe) private static let values: UnsafePointer<UInt8> = {

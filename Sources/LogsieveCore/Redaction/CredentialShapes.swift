@@ -62,7 +62,7 @@ enum CredentialShapes {
         return SchemeCredential(scheme: scheme, credentialStart: start, credentialEnd: credentialEnd)
     }
 
-    /// The end of a token68 credential: `[A-Za-z0-9-._~+/]+` and trailing `=`.
+    /// Returns the end of a token68 credential: `[A-Za-z0-9-._~+/]+` and trailing `=`.
     static func token68End(_ text: UnsafePointer<UInt8>, from start: Int, end: Int) -> Int {
         var cursor = start
         while cursor < end && ByteClass.token68[Int(text[cursor])] { cursor += 1 }
@@ -83,7 +83,7 @@ enum CredentialShapes {
         return false
     }
 
-    /// The end of Digest parameters: `name=value` or `name="value"`
+    /// Returns the end of Digest parameters: `name=value` or `name="value"`
     /// separated by commas, at least two of them.
     private static func digestParametersEnd(_ text: UnsafePointer<UInt8>, from start: Int, end: Int) -> Int? {
         var cursor = start

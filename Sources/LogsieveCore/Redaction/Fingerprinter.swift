@@ -25,7 +25,7 @@ public struct FingerprintKey: Sendable {
         isEphemeral = true
     }
 
-    /// A random key from OpenSSL's CSPRNG.
+    /// Returns a random key from OpenSSL's CSPRNG.
     public static func random() throws(Failure) -> FingerprintKey {
         var bytes = [UInt8](repeating: 0, count: minimumLength)
         let status = bytes.withUnsafeMutableBufferPointer { RAND_bytes($0.baseAddress, Int32($0.count)) }
@@ -67,7 +67,7 @@ public final class Fingerprinter {
         keySchedule.deallocate()
     }
 
-    /// The full 32-byte HMAC of `secret`.
+    /// Returns the full 32-byte HMAC of `secret`.
     public func mac(_ secret: UnsafePointer<UInt8>, count: Int) -> [UInt8] {
         var digest = [UInt8](repeating: 0, count: 32)
         digest.withUnsafeMutableBufferPointer { computeMAC(secret, count: count, into: $0.baseAddress!) }

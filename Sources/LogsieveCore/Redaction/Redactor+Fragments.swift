@@ -1,4 +1,4 @@
-/// What invalid text has shown so far about name/value pairs, carried from
+/// The name/value pairs seen so far in invalid text, carried from
 /// one invalid line to the next so that a lone `"value": "sid=abc",` line
 /// after a `"name": "Cookie",` line is redacted as a cookie.
 ///
@@ -71,7 +71,7 @@ extension Redactor {
 
     /// Runs the text scan once more over the rewritten fragment. One stray
     /// or escaped quote shifts every string token after it, so that keys
-    /// land outside strings and their values inside; the text scan's
+    /// land outside strings and their values inside. The text scan's
     /// `"name": "value"` rule does not depend on that pairing.
     private func rescanAsText(_ output: ByteBuffer, from start: Int, level: Int, state: inout FragmentState) {
         let rewritten = ByteBuffer(capacity: output.count - start + 16)

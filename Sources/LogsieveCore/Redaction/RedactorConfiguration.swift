@@ -1,4 +1,4 @@
-/// What a redacted value is replaced with.
+/// The replacement written for a redacted value.
 public enum ReplacementMode: String, Sendable, CaseIterable {
     /// `[REDACTED:<kind>:<fingerprint>]`, or `[REDACTED:<kind>]` for kinds
     /// that get no fingerprint.
@@ -10,7 +10,7 @@ public enum ReplacementMode: String, Sendable, CaseIterable {
     case remove
 }
 
-/// How JWTs are redacted.
+/// The way JWTs are redacted.
 public enum JWTMode: String, Sendable, CaseIterable {
     /// The whole token becomes a marker.
     case redact

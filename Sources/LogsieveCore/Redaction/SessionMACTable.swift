@@ -4,7 +4,7 @@
 /// The enrich stage keys session state on the full 32-byte MAC, because
 /// the 12 displayed hex digits collide after about 2^24 sessions. It finds
 /// the MAC here by the digits it reads in the redacted event. The table is
-/// emptied by `Redactor.beginEvent()`, so it never holds more than one
+/// emptied by `Redactor.beginEvent()`, so it never contains more than one
 /// event's sessions.
 public struct SessionMACTable {
     /// Display prefix (the first 6 MAC bytes, big-endian) and full MAC.
@@ -21,7 +21,7 @@ public struct SessionMACTable {
         if !entries.isEmpty { entries.removeAll(keepingCapacity: true) }
     }
 
-    /// The MAC whose marker shows `prefix`, if this event recorded one.
+    /// Returns the MAC whose marker shows `prefix`, if this event recorded one.
     public func mac(displayPrefix prefix: UInt64) -> SessionMAC? {
         entries.first { $0.prefix == prefix }?.mac
     }

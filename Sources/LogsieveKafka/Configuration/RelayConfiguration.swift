@@ -1,7 +1,7 @@
 /// Everything the relay needs besides the sanitizer: where to read and
 /// write, the consumer group, and how to talk to librdkafka.
 public struct RelayConfiguration: Sendable {
-    /// How output messages are spread over the output topic's partitions.
+    /// The way output messages are spread over the output topic's partitions.
     public enum Partitioner: String, Sendable, CaseIterable {
         /// Input partition p goes to output partition p mod N, which keeps
         /// each input partition's order.

@@ -4,7 +4,7 @@ import CRdKafka
 ///
 /// The librdkafka error code stays inside this target: callers see its name
 /// (`_QUEUE_FULL`, `TOPIC_AUTHORIZATION_FAILED`), whether it is fatal or
-/// retriable, and a message that says what failed and what to do.
+/// retriable, and a message that states what failed and what to do.
 public struct KafkaError: Error, CustomStringConvertible, Sendable {
     /// librdkafka's name of the error code, e.g. `_TRANSPORT` or `UNKNOWN_TOPIC_OR_PART`.
     public let name: String

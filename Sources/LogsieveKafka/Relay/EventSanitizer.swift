@@ -6,9 +6,9 @@ import LogsieveCore
 public final class EventSanitizer {
     /// What became of a value.
     enum Outcome: Equatable {
-        /// `output` holds the sanitized events, one per line.
+        /// `output` contains the sanitized events, one per line.
         case events
-        /// `output` holds the scrubbed `logsieve_invalid` envelope.
+        /// `output` contains the scrubbed `logsieve_invalid` envelope.
         case invalid
         /// Nothing to send: the value was empty or whitespace, or a
         /// `select` stage dropped every event.
