@@ -76,7 +76,7 @@ def write_har(corpus, har_path, ndjson_path, limit):
     """Write the HAR entry lines of `corpus`, up to about `limit` bytes, as one HAR and as NDJSON.
 
     The HAR is pretty-printed around the entries, one entry per line, as a
-    browser export would be at its top level. The NDJSON file holds the same
+    browser export would be at its top level. The NDJSON file contains the same
     entries unchanged, so both formats can be timed on the same bytes.
     """
     head = ('{\n  "log": {\n    "version": "1.2",\n    "creator": {"name": "bench/har", "version": "1"},\n'

@@ -37,9 +37,23 @@ struct KeyRoleCache {
             return (raw.loadUnaligned(as: UInt64.self), raw.loadUnaligned(fromByteOffset: (count - 8) / 2, as: UInt64.self),
                     raw.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self))
         }
-        var word: UInt64 = 0
-        for index in 0..<count { word |= UInt64(key[index]) << (8 * UInt64(index)) }
-        return (word, 0, 0)
+        return (shortKeyWord(key, count: count), 0, 0)
+    }
+
+    /// Returns the bytes of a key shorter than 8 bytes, zero-padded, with
+    /// two or three overlapping loads in place of a loop. The overlapping
+    /// bytes are the same in both loads, so OR-ing them changes nothing.
+    @inline(__always)
+    private static func shortKeyWord(_ key: UnsafePointer<UInt8>, count: Int) -> UInt64 {
+        if count >= 4 {
+            let raw = UnsafeRawPointer(key)
+            let head = UInt64(raw.loadUnaligned(as: UInt32.self))
+            let tail = UInt64(raw.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self))
+            return head | tail << (8 * UInt64(count - 4))
+        }
+        guard count > 0 else { return 0 }
+        let middle = count / 2
+        return UInt64(key[0]) | UInt64(key[middle]) << (8 * UInt64(middle)) | UInt64(key[count - 1]) << (8 * UInt64(count - 1))
     }
 
     @inline(__always)
