@@ -20,6 +20,42 @@ import Testing
         #expect(words.2 == 0)
     }
 
+    private func setIndex(_ key: String) -> Int {
+        let bytes = Array(key.utf8)
+        let words = bytes.withUnsafeBufferPointer { KeyRoleCache.words($0.baseAddress!, count: bytes.count) }
+        return KeyRoleCache.setIndex(head: words.0, tail: words.2, count: bytes.count)
+    }
+
+    private func lookup(_ cache: KeyRoleCache, _ key: String) -> KeyRole? {
+        let bytes = Array(key.utf8)
+        return bytes.withUnsafeBufferPointer { cache.lookup($0.baseAddress!, count: bytes.count) }
+    }
+
+    private func store(_ cache: KeyRoleCache, _ key: String, _ role: KeyRole) {
+        let bytes = Array(key.utf8)
+        bytes.withUnsafeBufferPointer { cache.store($0.baseAddress!, count: bytes.count, role: role) }
+    }
+
+    @Test func setKeepsTwoKeysAndDropsOldest() throws {
+        // Three keys that share a set, found by search.
+        let first = "key0"
+        let sameSet = (1..<100_000).lazy.map { "key\($0)" }.filter { setIndex($0) == setIndex(first) }
+        let keys = [first] + Array(sameSet.prefix(2))
+        try #require(keys.count == 3)
+
+        let cache = KeyRoleCache()
+        defer { cache.deallocate() }
+        store(cache, keys[0], .pairName)
+        store(cache, keys[1], .pairValue)
+        #expect(lookup(cache, keys[0]) == .pairName)
+        #expect(lookup(cache, keys[1]) == .pairValue)
+
+        store(cache, keys[2], .cookieJar)
+        #expect(lookup(cache, keys[0]) == nil)
+        #expect(lookup(cache, keys[1]) == .pairValue)
+        #expect(lookup(cache, keys[2]) == .cookieJar)
+    }
+
     @Test func lookupReturnsStoredRoleOnly() {
         let cache = KeyRoleCache()
         defer { cache.deallocate() }
