@@ -72,6 +72,7 @@ public struct Logger: Sendable {
 
     public func log(_ messageLevel: Level, _ message: @autoclosure () -> String, _ extra: [(String, String)] = []) {
         guard isEnabled(messageLevel) else { return }
+        if messageLevel == .error { countError() }
         let line = LogLine.render(level: messageLevel, format: format, component: component, message: message(),
                                   metadata: metadata + extra)
         Self.writeStandardError(line)
@@ -90,8 +91,12 @@ public struct Logger: Sendable {
         case .summary(let count, let seconds):
             log(messageLevel, text, extra + [("repeated", String(count)), ("repeated.seconds", String(seconds))])
         case .suppressed:
-            break
+            if messageLevel == .error { countError() }
         }
+    }
+
+    private func countError() {
+        MetricsRegistry.shared.add(.errors, [("component", component)])
     }
 
     /// Writes one summary line for every rate-limited message repeated since

@@ -70,3 +70,26 @@ import Testing
         #expect(!result.errors.contains("no fingerprint key configured"), "\(result.errors)")
     }
 }
+
+/// `logsieve --help` and `logsieve kafka --help` document the options and
+/// every metric name that the README's table lists.
+@Suite struct MetricsHelpTests {
+    @Test func helpListsMetricsAndOptions() throws {
+        let readme = try String(contentsOfFile: Binaries.packageRoot + "/README.md", encoding: .utf8)
+        let section = try #require(readme.range(of: "## Metrics, health and logs").map { readme[$0.upperBound...] })
+        let table = section.prefix { _ in true }.components(separatedBy: "\n## ").first ?? ""
+        let names = Set(table.matches(of: /`((?:logsieve|process)_[a-z_]+)`/).map { String($0.1) })
+        #expect(names.count >= 20, "\(names)")
+        let help = try runLogsieve(["--help"]).output
+        for name in names {
+            #expect(help.contains(name), "logsieve --help does not list \(name)")
+        }
+        for option in ["--metrics tcp://ADDRESS:PORT", "--log-format FMT", "--log-level LEVEL", "/healthz", "/readyz"] {
+            #expect(help.contains(option), "logsieve --help does not document \(option)")
+        }
+        let kafkaHelp = try runLogsieve(["kafka", "--help"]).output
+        for option in ["--metrics tcp://ADDRESS:PORT", "--log-format FMT", "--log-level LEVEL"] {
+            #expect(kafkaHelp.contains(option), "logsieve kafka --help does not document \(option)")
+        }
+    }
+}

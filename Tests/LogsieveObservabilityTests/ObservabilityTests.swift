@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 import Testing
 @testable import LogsieveObservability
@@ -139,5 +140,33 @@ import Testing
         #expect(server.response(for: "/healthz").status == 200)
         #expect(server.response(for: "/nothing").status == 404)
         #expect(server.response(for: "/metrics").body.contains("process_resident_memory_bytes "))
+    }
+}
+
+@Suite struct MetricDocumentationTests {
+    static let readme: String = {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        return (try? String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)) ?? ""
+    }()
+
+    @Test(arguments: MetricName.all)
+    func readmeNamesMetric(metric: MetricName) {
+        #expect(Self.readme.contains("`\(metric.name)`"), "README.md does not list the metric `\(metric.name)`")
+    }
+}
+
+@Suite struct ErrorCounterTests {
+    @Test func errorLinesAreCounted() {
+        let component = "error-counter-test"
+        var logger = Logger(level: .error, format: .text, component: component, repeats: RepeatLimiter(interval: 3600))
+        logger.level = .error
+        let labels = [("component", component)]
+        logger.warning("not counted")
+        #expect(MetricsRegistry.shared.value(.errors, labels) == nil)
+        logger.logLimited(.error, "refused")
+        logger.logLimited(.error, "refused")
+        logger.logLimited(.error, "refused")
+        #expect(MetricsRegistry.shared.value(.errors, labels) == 3)
+        #expect(logger.repeats.takePending().first?.1 == 2)
     }
 }
