@@ -12,7 +12,7 @@ struct HTTPRequest {
     var path: String
 
     struct Failure: Error {
-        /// The status to answer with, or nil when the client sent nothing.
+        /// The response status, or nil when the client sent nothing.
         var status: Int?
         var reason: String
     }

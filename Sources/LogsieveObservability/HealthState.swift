@@ -12,7 +12,7 @@ public final class HealthState: Sendable {
     /// Milliseconds since the epoch when the current batch began, 0 when idle.
     private let workStartedMilliseconds = Atomic<Int64>(0)
     private let ready = Atomic<Bool>(false)
-    /// Why the process is not ready, for the `/readyz` body.
+    /// The reason the process is not ready, for the `/readyz` body.
     private let notReadyReason = Mutex("starting")
     public let wedgedAfter: Double
 

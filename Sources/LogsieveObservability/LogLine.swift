@@ -38,7 +38,7 @@ enum LogLine {
                       Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), Int(milliseconds))
     }
 
-    /// A logfmt value: bare when it has no space, quote, `=` or control
+    /// Formats a logfmt value: bare when it has no space, quote, `=` or control
     /// character, else quoted with `\"`, `\\`, `\n` escapes.
     static func logfmtValue(_ value: String) -> String {
         let needsQuotes = value.isEmpty || value.unicodeScalars.contains { scalar in

@@ -16,7 +16,8 @@ public struct Logger: Sendable {
     public enum Level: Int, Sendable, Comparable, CaseIterable {
         case error = 3, warning = 4, info = 6, debug = 7
 
-        /// A more severe level compares greater, as in the original `KafkaLog`.
+        /// A more severe level compares greater, so `isEnabled` passes the
+        /// configured level and every more severe one.
         public static func < (lhs: Level, rhs: Level) -> Bool { lhs.rawValue > rhs.rawValue }
 
         /// The name in logfmt and JSON lines (`warn`, as most tools write it).
@@ -112,7 +113,8 @@ public struct Logger: Sendable {
     public func info(_ message: @autoclosure () -> String, _ extra: [(String, String)] = []) { log(.info, message(), extra) }
     public func debug(_ message: @autoclosure () -> String, _ extra: [(String, String)] = []) { log(.debug, message(), extra) }
 
-    /// One write(2) per line, so lines from several threads do not interleave.
+    /// Writes `text` to stderr in one write(2) call, unless the pipe takes
+    /// less, so that lines from several threads do not interleave.
     public static func writeStandardError(_ text: String) {
         var text = text
         text.withUTF8 { bytes in

@@ -28,8 +28,8 @@ public struct MetricName: Sendable, Hashable {
 
     // Sidecar inputs, outputs and configuration, counted by those components.
     // TODO: nothing increments the reload, connection and reconnect metrics
-    // yet, because --listen, socket outputs and --config are not built; a
-    // family appears in /metrics once its first sample is set.
+    // yet, because --listen, socket outputs and --config are not built.
+    // A family appears in /metrics once its first sample is set.
     public static let configReloads = MetricName(
         "logsieve_config_reloads_total", .counter, "Configuration reloads, by result (success or failure).")
     public static let connectionsAccepted = MetricName(

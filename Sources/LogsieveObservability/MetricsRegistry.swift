@@ -49,7 +49,7 @@ public final class MetricsRegistry: Sendable {
         register(metric.name, help: metric.help, kind: metric.kind)
     }
 
-    /// Runs `body` under the lock, so that a scrape sees every value it sets together.
+    /// Runs `body` under the lock, so that a scrape reads every value it sets together.
     public func update(_ body: (inout Updater) -> Void) {
         state.withLock { state in
             var updater = Updater(state: state)
@@ -71,7 +71,7 @@ public final class MetricsRegistry: Sendable {
         update { $0.clear(metric) }
     }
 
-    /// The value of one sample, or nil when it was never set.
+    /// Returns the value of one sample, or nil when it was never set.
     public func value(_ metric: MetricName, _ labels: [(String, String)] = []) -> Double? {
         state.withLock { state in
             guard let index = state.indexByName[metric.name] else { return nil }
@@ -79,7 +79,7 @@ public final class MetricsRegistry: Sendable {
         }
     }
 
-    /// The text exposition format 0.0.4, families in registration order.
+    /// Renders the text exposition format 0.0.4, families in registration order.
     public func exposition() -> String {
         let families = state.withLock { $0.families }
         return PrometheusText.render(families)

@@ -8,8 +8,9 @@ import Glibc
 /// The HTTP/1.1 endpoint of `--metrics`: `/metrics`, `/healthz`, `/readyz`.
 ///
 /// A thread of its own accepts connections and hands each to a short-lived
-/// thread, so the pipeline never waits for a scraper and one slow client
-/// does not hold up another. Each connection gets `ioTimeout` seconds to
+/// thread, so one slow client does not hold up another, and the pipeline
+/// waits for a scrape only while the registry's lock is held to copy the
+/// values. Each connection gets `ioTimeout` seconds to
 /// send its request and to take the response, a request is at most
 /// `HTTPRequest.maxBytes`, and at most `maxConnections` are served at once
 /// (the next ones get 503). Every response closes the connection.
@@ -18,7 +19,7 @@ public final class MetricsServer: Sendable {
         public let message: String
     }
 
-    /// The bound address; its port is the real one when `tcp://…:0` was asked for.
+    /// The bound address, with the port the kernel chose for `tcp://…:0`.
     public let address: ListenAddress
     let registry: MetricsRegistry
     let health: HealthState

@@ -36,7 +36,7 @@ struct SocketAddress {
         return storage
     }
 
-    /// The port of a bound socket, for `tcp://…:0`.
+    /// Returns the port of a bound socket, for `tcp://…:0`.
     static func boundPort(of descriptor: Int32) -> UInt16? {
         var storage = sockaddr_storage()
         var length = socklen_t(MemoryLayout<sockaddr_storage>.size)

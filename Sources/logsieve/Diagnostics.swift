@@ -35,8 +35,8 @@ enum Diagnostics {
         write("logsieve: \(message)\nTry 'logsieve --help' for more information.\n")
     }
 
-    /// A line of a report that the user asked for (`--stats`): as it is in
-    /// the text format, else as an info line whatever `--log-level` says.
+    /// Writes a line of a report that the user requested (`--stats`): as it
+    /// is in the text format, else as an info line at any `--log-level`.
     static func report(_ line: String) {
         let logger = log
         guard logger.format != .text else {

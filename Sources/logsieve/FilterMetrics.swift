@@ -3,7 +3,9 @@ import LogsieveObservability
 
 /// Copies the filter's counters into the metrics registry at batch
 /// boundaries. They are the totals that `--stats` prints, taken from the
-/// same `ProcessingStats` and `RedactionCounts`, so the two never disagree.
+/// same `ProcessingStats` and `RedactionCounts`, so the two agree at the
+/// end of a run. Between batches, `logsieve_bytes_out_total` follows the
+/// writes and may trail the events by the bytes still buffered.
 final class FilterMetrics {
     let registry: MetricsRegistry
     private var lastInvalid = InvalidRecordCounts()
@@ -12,7 +14,7 @@ final class FilterMetrics {
     /// compresses and batches the output.
     init(registry: MetricsRegistry = .shared, enriches: Bool, countsBytesOut: Bool = true) {
         self.registry = registry
-        // Every series starts at 0, so that rate() sees the first increase.
+        // Every series starts at 0, so that rate() counts the first increase.
         registry.update { updater in
             for metric in [MetricName.eventsIn, .eventsOut, .eventsDropped, .bytesIn] {
                 updater.set(metric, to: 0)

@@ -67,8 +67,8 @@ final class FilterMonitor {
         Diagnostics.log.flushRepeats()
     }
 
-    /// The stage names of the pipeline, e.g. `select|redact|enrich`; no
-    /// values, since a select condition may compare against a secret.
+    /// Returns the stage names of the pipeline, e.g. `select|redact|enrich`,
+    /// without values, because a select condition may compare against a secret.
     private static func stageName(_ stage: StageSpecification) -> String {
         switch stage {
         case .redact: "redact"

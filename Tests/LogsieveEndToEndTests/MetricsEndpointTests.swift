@@ -6,7 +6,7 @@ import Glibc
 
 /// `--metrics`: the endpoint scraped with curl while the real binary runs.
 @Suite struct MetricsEndpointTests {
-    /// The numbers of the `--stats` lines, keyed like the metric samples.
+    /// Parses the numbers of the `--stats` lines, keyed like the metric samples.
     static func statsSamples(_ errors: String) throws -> [String: Double] {
         var samples: [String: Double] = [:]
         for line in errors.split(separator: "\n") where line.hasPrefix("logsieve: stats: ") {
@@ -129,7 +129,7 @@ import Glibc
         let garbage = try HTTPProbe.rawExchange(port: port, sending: Array("\u{1}\u{2} nonsense\r\n\r\n".utf8))
         #expect(garbage.hasPrefix("HTTP/1.1 400 "), "\(garbage.prefix(80))")
 
-        // A client that connects and sends nothing holds no one else up.
+        // A client that connects and sends nothing delays no other client.
         let idle = try HTTPProbe.connect(port: port)
         defer { close(idle) }
         #expect(try HTTPProbe.request(port: port, path: "/metrics").status == 200)

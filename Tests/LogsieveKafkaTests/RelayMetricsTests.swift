@@ -69,7 +69,7 @@ extension MockClusterTests {
     }
 }
 
-/// The port from the relay's "metrics endpoint listening" log line.
+/// Returns the port from the relay's "metrics endpoint listening" log line.
 private func metricsPort(_ relay: RelayProcess) throws -> UInt16 {
     #expect(relay.waitForLog("metrics endpoint listening"), "\(relay.standardError)")
     let line = try #require(relay.standardError.split(separator: "\n").first { $0.contains("metrics endpoint listening") })
@@ -77,7 +77,7 @@ private func metricsPort(_ relay: RelayProcess) throws -> UInt16 {
     return try #require(UInt16(line[range.upperBound...].prefix { $0.isNumber }))
 }
 
-/// One GET with curl: the status and the body.
+/// Sends one GET with curl and returns the status and the body.
 private func scrape(_ port: UInt16, _ path: String) throws -> (status: Int, body: String) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
