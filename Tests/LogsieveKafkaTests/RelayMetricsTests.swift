@@ -49,7 +49,8 @@ extension MockClusterTests {
             let input = secretEvents(count: 5, partitions: 1)
             try produce(input, to: cluster.raw, brokers: cluster.brokers)
             let relay = try RelayProcess(cluster.relayArguments(group: "lag", extra: ["--metrics", "tcp://127.0.0.1:0",
-                                                                                       "-X", "statistics.interval.ms=500"]))
+                                                                                       "-X", "statistics.interval.ms=500",
+                                                                                       "--log-format", "json", "--log-level", "debug"]))
             let port = try metricsPort(relay)
             let lagSample = "logsieve_kafka_consumer_lag{topic=\"\(cluster.raw)\",partition=\"0\"}"
             let response = try waitFor(port, "/metrics") { response in
@@ -65,6 +66,17 @@ extension MockClusterTests {
             #expect((values["logsieve_redactions_total{kind=\"bearer\"}"] ?? 0) > 0, "\(response.body)")
             relay.signal(SIGTERM)
             #expect(relay.waitForExit() == 0, "\(relay.standardError)")
+
+            // JSON lines at debug level, and no secret of the input in them.
+            let lines = relay.standardError.split(separator: "\n")
+            #expect(lines.contains { $0.contains("\"msg\":\"stopped\"") }, "\(relay.standardError)")
+            for line in lines {
+                let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+                #expect(object?["level"] is String, "not a JSON log line: \(line)")
+                #expect(object?["component"] as? String == "logsieve kafka", "\(line)")
+            }
+            #expect(!relay.standardError.contains("SECRET"))
+            #expect(!relay.standardError.contains("hunter"))
         }
     }
 }
@@ -73,7 +85,8 @@ extension MockClusterTests {
 private func metricsPort(_ relay: RelayProcess) throws -> UInt16 {
     #expect(relay.waitForLog("metrics endpoint listening"), "\(relay.standardError)")
     let line = try #require(relay.standardError.split(separator: "\n").first { $0.contains("metrics endpoint listening") })
-    let range = try #require(line.range(of: "address=127.0.0.1:"))
+    // The text and logfmt lines write address=…, JSON lines "address":"…".
+    let range = try #require(line.range(of: "address=127.0.0.1:") ?? line.range(of: "\"address\":\"127.0.0.1:"))
     return try #require(UInt16(line[range.upperBound...].prefix { $0.isNumber }))
 }
 
