@@ -170,3 +170,37 @@ import Testing
         #expect(logger.repeats.takePending().first?.1 == 2)
     }
 }
+
+@Suite struct HealthStateTests {
+    @Test func wedgedOnlyInsideLongBatch() throws {
+        let health = HealthState(wedgedAfter: 0.05)
+        #expect(health.wedgedReason() == nil, "idle is alive")
+        health.beginWork()
+        // Sleeping guarantees at least this much time passed, whatever the load.
+        Thread.sleep(forTimeInterval: 0.2)
+        let reason = try #require(health.wedgedReason())
+        #expect(reason.contains("in one batch"))
+        health.endWork()
+        #expect(health.wedgedReason() == nil)
+    }
+
+    @Test func readinessFollowsState() {
+        let health = HealthState()
+        health.setNotReady("the inputs are not open yet")
+        #expect(!health.isReady)
+        #expect(health.reasonNotReady == "the inputs are not open yet")
+        health.setReady()
+        #expect(health.isReady)
+    }
+
+    @Test func wedgedPipelineFailsHealthz() throws {
+        let health = HealthState(wedgedAfter: 0.05)
+        let server = try MetricsServer(address: ListenAddress.parse("tcp://127.0.0.1:0"), registry: MetricsRegistry(),
+                                       health: health, log: Logger(level: .error))
+        health.beginWork()
+        Thread.sleep(forTimeInterval: 0.2)
+        #expect(server.response(for: "/healthz").status == 503)
+        health.endWork()
+        #expect(server.response(for: "/healthz").status == 200)
+    }
+}
