@@ -79,6 +79,8 @@ import Glibc
         // Opening a FIFO for reading blocks until a writer opens it, so the
         // input stays unopened until the test opens the other end.
         let run = try InteractiveRun(["--log-level", "info", "--metrics", "tcp://127.0.0.1:0", fifo])
+        // A failed check before the FIFO is opened would leave logsieve blocked in open(2).
+        defer { if !run.child.hasExited(within: .milliseconds(1)) { kill(run.child.pid, SIGKILL) } }
         let port = try HTTPProbe.metricsPort(in: { run.errorsSoFar })
 
         let before = try HTTPProbe.request(port: port, path: "/readyz")

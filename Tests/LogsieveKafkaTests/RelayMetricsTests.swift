@@ -16,6 +16,7 @@ extension MockClusterTests {
             let arguments = cluster.relayArguments(group: "ready", extra: ["--metrics", "tcp://127.0.0.1:0", "--log-level", "info"])
 
             let first = try RelayProcess(arguments)
+            defer { stopIfRunning(first) }
             let firstPort = try metricsPort(first)
             let before = try scrape(firstPort, "/readyz")
             #expect(before.status == 503, "ready before joining the group: \(first.standardError)")
@@ -25,6 +26,7 @@ extension MockClusterTests {
 
             // The second member of a one-partition group gets no partition, and is ready all the same.
             let second = try RelayProcess(arguments)
+            defer { stopIfRunning(second) }
             let secondPort = try metricsPort(second)
             #expect(try waitFor(secondPort, "/readyz") { $0.status == 200 }.status == 200, "\(second.standardError)")
             _ = try waitFor(secondPort, "/metrics") { _ in
@@ -51,6 +53,7 @@ extension MockClusterTests {
             let relay = try RelayProcess(cluster.relayArguments(group: "lag", extra: ["--metrics", "tcp://127.0.0.1:0",
                                                                                        "-X", "statistics.interval.ms=500",
                                                                                        "--log-format", "json", "--log-level", "debug"]))
+            defer { stopIfRunning(relay) }
             let port = try metricsPort(relay)
             let lagSample = "logsieve_kafka_consumer_lag{topic=\"\(cluster.raw)\",partition=\"0\"}"
             let response = try waitFor(port, "/metrics") { response in
@@ -79,6 +82,12 @@ extension MockClusterTests {
             #expect(!relay.standardError.contains("hunter"))
         }
     }
+}
+
+/// Kills a relay that a failed check left running, so that it does not
+/// outlive the test.
+private func stopIfRunning(_ relay: RelayProcess) {
+    if relay.process.isRunning { relay.signal(SIGKILL) }
 }
 
 /// Returns the port from the relay's "metrics endpoint listening" log line.
