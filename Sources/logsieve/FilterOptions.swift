@@ -25,6 +25,7 @@ struct FilterOptions {
     var failsOnInvalid = false
     var printsStats = false
     var enrich = EnrichOptions()
+    var observability = ObservabilityOptions()
     /// Threads that process records; the default is the number of cores.
     var threads = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
@@ -89,7 +90,11 @@ struct FilterOptions {
                 options.threads = try OptionValue.threads(try value(for: name))
             default:
                 let isEnrichOption = try options.enrich.parse(name) { () throws(UsageError) in try value(for: name) }
-                guard isEnrichOption else { throw UsageError("unknown option '\(name)'") }
+                guard !isEnrichOption else { continue }
+                let isObservabilityOption = try options.observability.parse(name) { () throws(UsageError) in
+                    try value(for: name)
+                }
+                guard isObservabilityOption else { throw UsageError("unknown option '\(name)'") }
             }
         }
 
