@@ -9,7 +9,11 @@ enum Diagnostics {
         write("logsieve: warning: \(message)\n")
     }
 
-    static func error(_ message: String) {
+    static func error(_ message: String, newline: Bool = true) {
+        write("logsieve: \(message)\(newline ? "\n" : "")")
+    }
+
+    static func info(_ message: String) {
         write("logsieve: \(message)\n")
     }
 

@@ -13,13 +13,18 @@ enum KafkaCommand {
         ShutdownSignals.install()
         let relay: KafkaRelay
         do {
-            let options = try KafkaOptions.parse(arguments, environment: environment) { path in
+            let (arguments, file) = try ConfigResolution.kafkaArguments(arguments, environment: environment)
+            var options = try KafkaOptions.parse(arguments, environment: environment) { path in
                 FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) }
             }
+            if let file { ConfigResolution.applyKafkaFile(file, to: &options.filter, environment: environment) }
             relay = try makeRelay(options, environment: environment)
         } catch let error as UsageError {
             Diagnostics.usage("kafka: \(error.message)")
             return ExitStatus.usage
+        } catch let error as RuntimeFailure {
+            Diagnostics.error("kafka: \(error.message)")
+            return ExitStatus.failure
         } catch {
             Diagnostics.usage("kafka: \(error)")
             return ExitStatus.usage
@@ -48,7 +53,7 @@ enum KafkaCommand {
         } catch {
             throw UsageError(error.message)
         }
-        let redactor = Redactor(configuration: filter.redactorConfiguration(), fingerprinter: Fingerprinter(key: key))
+        let redactor = try filter.makeRedactor(key: key)
         let processor = EventProcessor(pipeline: Pipeline(expression: expression, redactor: redactor), redactor: redactor,
                                        inputFormat: filter.inputFormat, split: split)
         processor.maxLineBytesForMessage = filter.maxLineBytes
