@@ -101,6 +101,9 @@ public final class PCRE2PatternSet: ValuePatternMatcher {
     }
 
     public func collectMatches(_ text: UnsafePointer<UInt8>, count: Int, into matches: inout [ValuePatternMatch]) -> SecretKind? {
+        // NOTE: each pattern checks its literal on its own, so the prefilter
+        // costs one memchr pass per pattern per value; one multi-literal
+        // search (Aho-Corasick) would make it independent of the count.
         for pattern in patterns {
             if !pattern.literal.isEmpty {
                 if !Self.contains(text, count: count, pattern.literal) { continue }
