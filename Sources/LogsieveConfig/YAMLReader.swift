@@ -58,7 +58,7 @@ private struct TreeBuilder {
         case YAML_DOCUMENT_START_EVENT:
             documents += 1
             if documents > 1 {
-                throw YAMLSyntaxError(message: "a configuration file holds one document; remove the second '---'", mark: mark)
+                throw YAMLSyntaxError(message: "a configuration file contains one document; remove the second '---'", mark: mark)
             }
         case YAML_ALIAS_EVENT:
             throw YAMLSyntaxError(message: "aliases (*name) are not supported in a configuration file", mark: mark)

@@ -78,7 +78,7 @@ public final class PCRE2PatternSet: ValuePatternMatcher {
         return code
     }
 
-    /// Whether `text` contains `literal`: memchr for its first byte, then memcmp.
+    /// Returns whether `text` contains `literal`, with memchr for its first byte and then memcmp.
     private static func contains(_ text: UnsafePointer<UInt8>, count: Int, _ literal: [UInt8]) -> Bool {
         literal.withUnsafeBufferPointer { needle in
             let length = needle.count
@@ -102,7 +102,7 @@ public final class PCRE2PatternSet: ValuePatternMatcher {
 
     public func collectMatches(_ text: UnsafePointer<UInt8>, count: Int, into matches: inout [ValuePatternMatch]) -> SecretKind? {
         // NOTE: each pattern checks its literal on its own, so the prefilter
-        // costs one memchr pass per pattern per value; one multi-literal
+        // costs one memchr pass per pattern per value. One multi-literal
         // search (Aho-Corasick) would make it independent of the count.
         for pattern in patterns {
             if !pattern.literal.isEmpty {

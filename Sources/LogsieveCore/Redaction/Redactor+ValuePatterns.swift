@@ -36,7 +36,7 @@ extension Redactor {
         return true
     }
 
-    /// Whether `text[start..<end]` overlaps a `[REDACTED…]` marker. Markers
+    /// Returns whether `text[start..<end]` overlaps a `[REDACTED…]` marker. Markers
     /// are at most 64 bytes past their prefix, so the search starts that far
     /// before `start`.
     private static func overlapsMarker(_ text: UnsafePointer<UInt8>, count: Int, start: Int, end: Int) -> Bool {

@@ -67,7 +67,7 @@ public final class Redactor {
         jwtMode = configuration.jwt
     }
 
-    /// The replacement mode of `kind`.
+    /// Returns the replacement mode of `kind`.
     @inline(__always)
     func replacement(for kind: SecretKind) -> ReplacementMode {
         replacementByKind[Int(kind.rawValue)]

@@ -41,7 +41,7 @@ public struct RedactorConfiguration: Sendable {
 
     public init() {}
 
-    /// The replacement mode of `kind`: its override, else `replacement`.
+    /// Returns the replacement mode of `kind`: its override, else `replacement`.
     public func replacement(for kind: SecretKind) -> ReplacementMode {
         replacementOverrides[kind] ?? replacement
     }

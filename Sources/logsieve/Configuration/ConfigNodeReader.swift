@@ -187,8 +187,8 @@ struct ConfigNodeReader {
 
     // MARK: Value shapes
 
-    /// The text of a scalar. Null leaves the key unset, unless `allowsNull`
-    /// is false; a list or a mapping is an error.
+    /// Returns the text of a scalar. Null leaves the key unset unless
+    /// `allowsNull` is false. A list or a mapping is an error.
     func scalar(_ node: YAMLNode, _ path: String, allowsNull: Bool = true, into file: inout ConfigFile) -> String? {
         if node.isNull && allowsNull { return nil }
         guard let text = node.scalarText, !node.isNull else {
@@ -198,7 +198,7 @@ struct ConfigNodeReader {
         return text
     }
 
-    /// The items of a list; a single scalar is a list of one.
+    /// Returns the items of a list. A single scalar is a list of one.
     func listItems(_ node: YAMLNode, _ path: String, into file: inout ConfigFile) -> [YAMLNode] {
         switch node.value {
         case .sequence(let items): return items
@@ -234,7 +234,7 @@ enum ReplacementVariable {
     static let name = "LOGSIEVE_REPLACE"
 }
 
-/// The edit distance between two keys, for "did you mean".
+/// Returns the edit distance between two keys, for "did you mean".
 func editDistance(_ left: String, _ right: String) -> Int {
     let a = Array(left.utf8)
     let b = Array(right.utf8)

@@ -47,7 +47,7 @@ enum ConfigResolution {
         return file
     }
 
-    /// The filter command's options from the file, the environment and `arguments`.
+    /// Resolves the filter command's options from the file, the environment and `arguments`.
     static func filterOptions(_ arguments: [String], environment: [String: String],
                               fileExists: (String) -> Bool) throws(UsageError) -> FilterOptions {
         var commandLine = arguments
@@ -56,7 +56,7 @@ enum ConfigResolution {
         return try filterOptions(commandLine: commandLine, file: file, environment: environment, fileExists: fileExists)
     }
 
-    /// The options from an already loaded file; SIGHUP calls this with the new file.
+    /// Resolves the options with an already loaded file. SIGHUP calls this with the new file.
     static func filterOptions(commandLine: [String], file: ConfigFile?, environment: [String: String],
                               fileExists: (String) -> Bool) throws(UsageError) -> FilterOptions {
         let fromEnvironment = try environmentArguments(environment)
@@ -75,7 +75,7 @@ enum ConfigResolution {
         return options
     }
 
-    /// The options that `LOGSIEVE_*` variables of the filter command stand for.
+    /// Returns the options that the `LOGSIEVE_*` variables of the filter command set.
     static func environmentArguments(_ environment: [String: String]) throws(UsageError) -> [String] {
         var arguments: [String] = []
         var rows = ConfigKey.all.filter { $0.command == .filter && $0.environment != nil && !$0.reserved }
@@ -101,8 +101,8 @@ enum ConfigResolution {
         return arguments
     }
 
-    /// The arguments of `logsieve kafka` with the file's options in front,
-    /// and the file. `KafkaOptions` reads the `LOGSIEVE_KAFKA_*` variables
+    /// Returns the arguments of `logsieve kafka` with the file's options in
+    /// front, and the file. `KafkaOptions` reads the `LOGSIEVE_KAFKA_*` variables
     /// itself, and the file leaves out the keys that they set.
     static func kafkaArguments(
         _ arguments: [String], environment: [String: String]

@@ -90,8 +90,8 @@ struct ConfigShow {
         ]
     }
 
-    /// The Kafka settings, when the file or the environment has any: each
-    /// variable over the file, properties masked by name.
+    /// Renders the Kafka settings when the file or the environment has any.
+    /// A variable wins over the file, and properties are masked by name.
     private func kafkaLines() -> [String] {
         let rows = ConfigKey.all.filter { $0.command == .kafka }
         var lines: [String] = []
@@ -114,8 +114,8 @@ struct ConfigShow {
         return lines.isEmpty ? [] : ["kafka:"] + lines
     }
 
-    /// Whether a librdkafka property may hold a secret: a password, a
-    /// secret, key material or a token. Paths to key files are masked too.
+    /// Returns whether a librdkafka property may contain a secret: a password,
+    /// a secret, key material or a token. Paths to key files are masked too.
     static func isSecretProperty(_ name: String) -> Bool {
         let lowered = name.lowercased()
         return ["password", "secret", "key", "token", "credential", "jaas", "pem"].contains { lowered.contains($0) }
@@ -126,7 +126,7 @@ struct ConfigShow {
         return file.kafkaArguments[index + 1]
     }
 
-    /// Every value given to `option`, from all sources, in order.
+    /// Returns every value given to `option`, from all sources, in order.
     private func values(of option: String) -> [String] {
         var cursor = ArgumentCursor(arguments)
         var values: [String] = []

@@ -13,7 +13,7 @@ extension FilterOptions {
         }
     }
 
-    /// A redactor with this configuration and its own compiled patterns.
+    /// Makes a redactor with this configuration and its own compiled patterns.
     func makeRedactor(key: FingerprintKey) throws(RuntimeFailure) -> Redactor {
         Redactor(configuration: redactorConfiguration(), fingerprinter: Fingerprinter(key: key),
                  valuePatterns: try makeValuePatterns())

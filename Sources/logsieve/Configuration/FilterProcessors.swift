@@ -4,7 +4,7 @@ import LogsieveIO
 /// The filter's `ParallelEventProcessor` and its replacement on SIGHUP.
 ///
 /// A reload builds new redactors (key rules, replacement modes, value
-/// detectors, JWT mode, depth, custom patterns) from the file and swaps
+/// detectors, JWT mode, depth, custom patterns) from the file. It swaps
 /// them in between two batches, when every record read so far has been
 /// written and none is queued, so no event is dropped or written twice.
 /// The enricher and its session and user state stay; only its thresholds
@@ -33,7 +33,7 @@ final class FilterProcessors {
         current = try Self.makeProcessor(options: options, expression: expression, split: split, key: key, enricher: enricher)
     }
 
-    /// One redactor and one pipeline per thread: they share nothing mutable
+    /// Builds one redactor and one pipeline per thread. They share nothing mutable
     /// but the enricher, whose stage the processor runs on this thread in
     /// input order. A redact stage after enrich would need this thread's
     /// redactor, so such a pipeline runs on one thread.
@@ -68,6 +68,7 @@ final class FilterProcessors {
     /// between batches, when the processor has flushed everything it took.
     func reloadIfRequested() {
         guard ReloadSignal.takeRequest(), let path = options.configFile?.path else { return }
+
         let file = ConfigFile.load(path: path, environment: environment)
         guard file.errors.isEmpty else {
             Diagnostics.error("configuration reload rejected; the previous configuration stays in force:\n\(file.formattedErrors)", newline: false)
@@ -81,10 +82,12 @@ final class FilterProcessors {
             Diagnostics.error("configuration reload rejected; the previous configuration stays in force: \(error.message)")
             return
         }
+
         for setting in RestartSettings(options).changes(to: RestartSettings(new)) {
             Diagnostics.warn("\(setting) changed in \(path); it takes effect only after a restart, the old value stays in force")
         }
         new.keepRestartSettings(of: options)
+
         let processor: ParallelEventProcessor
         do {
             processor = try Self.makeProcessor(options: new, expression: expression, split: split, key: key, enricher: enricher)
@@ -92,6 +95,7 @@ final class FilterProcessors {
             Diagnostics.error("configuration reload rejected; the previous configuration stays in force: \(error.message)")
             return
         }
+
         retiredStats.merge(current.stats)
         retiredCounts.merge(current.counts)
         current = processor

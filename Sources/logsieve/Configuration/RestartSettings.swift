@@ -33,7 +33,7 @@ struct RestartSettings: Equatable {
         ]
     }
 
-    /// The names of the settings whose value differs in `other`.
+    /// Returns the names of the settings whose value differs in `other`.
     func changes(to other: RestartSettings) -> [String] {
         zip(values, other.values).filter { $0.value != $1.value }.map(\.0.name)
     }

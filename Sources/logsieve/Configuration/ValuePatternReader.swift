@@ -12,6 +12,7 @@ enum ValuePatternReader {
             file.errors.append(ConfigError(mark: node.mark, message: "each of redaction.patterns must be a mapping with name, regex and kind, not \(node.kindName)"))
             return nil
         }
+
         var values: [String: YAMLNode] = [:]
         for (keyNode, value) in members {
             let name = keyNode.scalarText ?? ""
@@ -21,6 +22,7 @@ enum ValuePatternReader {
             }
             values[name] = value
         }
+
         var missing = false
         for required in ["name", "regex", "kind"] where values[required] == nil {
             file.errors.append(ConfigError(mark: node.mark, message: "a pattern needs '\(required)'"))
@@ -31,10 +33,12 @@ enum ValuePatternReader {
               let regex = reader.scalar(values["regex"]!, "redaction.patterns.regex", allowsNull: false, into: &file),
               let kindName = reader.scalar(values["kind"]!, "redaction.patterns.kind", allowsNull: false, into: &file)
         else { return nil }
+
         guard let kind = SecretKind.named(kindName) else {
             file.errors.append(ConfigError(mark: values["kind"]!.mark, message: "pattern '\(name)': unknown secret kind '\(kindName)'; kinds: \(SecretKind.allNames)"))
             return nil
         }
+
         var definition = ValuePatternDefinition(name: name, expression: regex, kind: kind)
         if let literalNode = values["literal"] {
             definition.literal = reader.scalar(literalNode, "redaction.patterns.literal", into: &file)
@@ -43,6 +47,7 @@ enum ValuePatternReader {
         if let caselessNode = values["caseless"] {
             definition.caseless = reader.boolean(caselessNode, "redaction.patterns.caseless", into: &file) ?? false
         }
+
         do {
             try PCRE2PatternSet.validate(definition)
         } catch {
@@ -54,7 +59,7 @@ enum ValuePatternReader {
 }
 
 extension SecretKind {
-    /// The kind whose marker name is `name`, such as `api_key`.
+    /// Returns the kind whose marker name is `name`, such as `api_key`.
     static func named(_ name: String) -> SecretKind? {
         allCases.first { $0.name == name }
     }
