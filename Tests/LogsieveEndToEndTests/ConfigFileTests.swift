@@ -187,6 +187,25 @@ struct ConfigFileTests {
         #expect(result.output.contains("\"token\":\"[REDACTED]\""))
         #expect(result.output.contains("\"session_id\":\"[REDACTED:session:"))
     }
+
+    @Test("kafka reads its section")
+    func kafkaSection() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        // The output topic is also an input: the relay rejects it before it
+        // connects, which shows that group, from and to came from the file.
+        let path = try directory.write("k.yaml", "kafka:\n  brokers: [127.0.0.1:1]\n  group: g\n  from: [raw, clean]\n  to: clean\n")
+        let result = try runLogsieve(["kafka", "--config", path])
+        #expect(result.exitStatus == 2)
+        #expect(result.errors.contains("the output topic clean must not be one of the --from topics"))
+
+        // LOGSIEVE_KAFKA_TO wins over the file, and -X over both.
+        let overridden = try runLogsieve(["kafka", "--config", path, "-X", "enable.idempotence=false"],
+                                         environment: testKeyEnvironment.merging(["LOGSIEVE_KAFKA_TO": "other"]) { $1 })
+        #expect(!overridden.errors.contains("must not be one of the --from topics"))
+        #expect(overridden.exitStatus == 2)
+        #expect(overridden.errors.contains("enable.idempotence"))
+    }
 }
 
 private let allKindNames = [
