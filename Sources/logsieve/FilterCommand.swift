@@ -25,6 +25,7 @@ struct FilterCommand {
         }
         let processor = try FilterProcessors(options: options, expression: expression, split: split, key: key,
                                              enricher: stateFile.enricher, environment: environment)
+        // NOTE: until this line runs, SIGHUP still ends the process.
         if options.configFile != nil { ReloadSignal.install() }
 
         let sink: ByteSink
