@@ -34,6 +34,16 @@ let package = Package(
             providers: [.apt(["libmaxminddb-dev"])]
         ),
         .systemLibrary(
+            name: "CYAML",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]
+        ),
+        .systemLibrary(
+            name: "CPCRE2",
+            pkgConfig: "libpcre2-8",
+            providers: [.apt(["libpcre2-dev"])]
+        ),
+        .systemLibrary(
             name: "CRdKafka",
             pkgConfig: "rdkafka",
             providers: [.apt(["librdkafka-dev"])]
@@ -67,10 +77,25 @@ let package = Package(
             name: "LogsieveKafka",
             dependencies: ["LogsieveCore", "LogsieveObservability", "CRdKafka"]
         ),
+        // The configuration file reader: YAML and JSON documents as a tree of
+        // nodes that carry their line and column, for error messages.
+        .target(
+            name: "LogsieveConfig",
+            dependencies: ["CYAML"]
+        ),
+        // Custom value patterns (PCRE2 with JIT) that the redactor runs over
+        // string values.
+        .target(
+            name: "LogsievePatterns",
+            dependencies: ["LogsieveCore", "CPCRE2"]
+        ),
         // The command line: argument parsing and wiring, nothing else.
         .executableTarget(
             name: "logsieve",
-            dependencies: ["LogsieveCore", "LogsieveIO", "LogsieveGeoIP", "LogsieveKafka", "LogsieveObservability", "CRdKafka", "CZstd", "CZlib", "CCrypto"]
+            dependencies: [
+                "LogsieveCore", "LogsieveIO", "LogsieveGeoIP", "LogsieveKafka", "LogsieveObservability", "LogsieveConfig",
+                "LogsievePatterns", "CRdKafka", "CZstd", "CZlib", "CCrypto",
+            ]
         ),
         // A standalone librdkafka mock cluster for the Kafka demo and benchmark.
         .executableTarget(
@@ -97,6 +122,10 @@ let package = Package(
         .testTarget(
             name: "LogsieveObservabilityTests",
             dependencies: ["LogsieveObservability"]
+        ),
+        .testTarget(
+            name: "LogsieveConfigTests",
+            dependencies: ["LogsieveConfig", "LogsievePatterns", "LogsieveCore"]
         ),
         .testTarget(
             name: "LogsieveEndToEndTests",

@@ -26,6 +26,10 @@ enum Diagnostics {
         log.warning(message, metadata)
     }
 
+    static func info(_ message: String, _ metadata: [(String, String)] = []) {
+        log.info(message, metadata)
+    }
+
     static func error(_ message: String, _ metadata: [(String, String)] = []) {
         log.error(message, metadata)
     }

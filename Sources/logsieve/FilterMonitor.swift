@@ -26,7 +26,7 @@ final class FilterMonitor {
     }
 
     /// Runs one batch between `beginWork` and `endWork`, then publishes the totals.
-    func runBatch(_ body: () -> Void, processor: ParallelEventProcessor, writer: OutputWriter, enricher: Enricher?) {
+    func runBatch(_ body: () -> Void, processor: FilterProcessors, writer: OutputWriter, enricher: Enricher?) {
         health.beginWork()
         body()
         health.endWork()
@@ -58,7 +58,7 @@ final class FilterMonitor {
         log.info("started", metadata)
     }
 
-    func logStop(processor: ParallelEventProcessor, bytesOut: Int, seconds: Double, status: Int32) {
+    func logStop(processor: FilterProcessors, bytesOut: Int, seconds: Double, status: Int32) {
         let stats = processor.stats
         Diagnostics.log.info("stopped", [("events.in", String(stats.eventsIn)), ("events.out", String(stats.eventsOut)),
                                          ("invalid", String(stats.invalidRecords)), ("redactions", String(processor.counts.total)),

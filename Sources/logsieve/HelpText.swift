@@ -26,11 +26,15 @@ enum HelpText {
 
     Subcommands: har (sanitize HAR files, see logsieve har --help), check
     (report secrets left in NDJSON, see logsieve check --help), kafka (relay
-    a consumer group's topics, see logsieve kafka --help). The word config
-    is reserved.
+    a consumer group's topics, see logsieve kafka --help), config (check a
+    configuration file or show the effective one, see logsieve config --help).
 
     Options:
       -p, --pipeline EXPR      the pipeline (then every argument is a FILE)
+          --config FILE        read settings from a YAML or JSON file (also
+                               LOGSIEVE_CONFIG); the environment overrides
+                               the file and options override both; SIGHUP
+                               reloads it
       -o, --output FILE        write to FILE instead of standard output; a new
                                FILE is created with mode 0600, an existing one
                                keeps its mode; FILE.zst is written as zstd
@@ -53,6 +57,9 @@ enum HelpText {
           --replace MODE       fingerprint (default): [REDACTED:kind:fp];
                                mask: [REDACTED]; remove: delete JSON members
                                that match a key rule, mask the rest
+          --replace-kind KIND=MODE
+                               the replacement of one kind of secret, such as
+                               password=mask; repeatable
           --jwt MODE           redact (default) or keep-claims: keep a JWT's
                                header and claims and drop its signature
           --redact-key KEY     also redact KEY (normalised like the key rules);

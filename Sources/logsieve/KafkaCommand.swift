@@ -15,15 +15,21 @@ enum KafkaCommand {
         let processor: EventProcessor
         let options: KafkaOptions
         do {
-            options = try KafkaOptions.parse(arguments, environment: environment) { path in
+            let (arguments, file) = try ConfigResolution.kafkaArguments(arguments, environment: environment)
+            var parsed = try KafkaOptions.parse(arguments, environment: environment) { path in
                 FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) }
             }
+            if let file { ConfigResolution.applyKafkaFile(file, to: &parsed.filter, environment: environment) }
+            options = parsed
             Diagnostics.configure(level: options.logLevel, format: options.filter.observability.logFormat,
                                   component: "logsieve kafka")
             (relay, processor) = try makeRelay(options, environment: environment)
         } catch let error as UsageError {
             Diagnostics.usage("kafka: \(error.message)")
             return ExitStatus.usage
+        } catch let error as RuntimeFailure {
+            Diagnostics.error("kafka: \(error.message)")
+            return ExitStatus.failure
         } catch {
             Diagnostics.usage("kafka: \(error)")
             return ExitStatus.usage
@@ -72,7 +78,7 @@ enum KafkaCommand {
         } catch {
             throw UsageError(error.message)
         }
-        let redactor = Redactor(configuration: filter.redactorConfiguration(), fingerprinter: Fingerprinter(key: key))
+        let redactor = try filter.makeRedactor(key: key)
         let processor = EventProcessor(pipeline: Pipeline(expression: expression, redactor: redactor), redactor: redactor,
                                        inputFormat: filter.inputFormat, split: split)
         processor.maxLineBytesForMessage = filter.maxLineBytes

@@ -6,7 +6,7 @@ import Glibc
 ///
 /// One instance per stream, not thread-safe, like `Redactor`.
 public final class Enricher {
-    public let configuration: EnrichmentConfiguration
+    public internal(set) var configuration: EnrichmentConfiguration
     let fingerprinter: Fingerprinter
     let store: IdentityStateStore
     let maxDepth: Int
