@@ -94,7 +94,8 @@ public final class KafkaRelay {
             log.error("\(error.description); the group rebalances after session.timeout.ms")
         }
         log.info("stopped", [("kafka.consumed", String(summary.consumed)), ("kafka.delivered", String(summary.delivered)),
-                             ("kafka.invalid", String(summary.invalid)), ("kafka.oversized", String(summary.oversized))])
+                             ("kafka.invalid", String(summary.invalid)), ("kafka.oversized", String(summary.oversized)),
+                             ("kafka.pauses", String(summary.pauses))])
     }
 
     /// Waits up to `flushTimeout` for delivery reports, then stores the
