@@ -7,8 +7,8 @@ import Testing
 extension MockClusterTests {
 @Suite(.serialized)
 struct RelayDeliveryTests {
-    /// The output topic's leader goes down while the producer queue holds
-    /// 50 messages: the relay pauses its partitions, waits without
+    /// The output topic's leader goes down while the producer queue is
+    /// limited to 50 messages: the relay pauses its partitions, waits without
     /// spinning, and relays everything once the broker is back.
     @Test func fullQueuePausesWithoutSpinning() throws {
         let cluster = try TestCluster(brokers: 3, partitions: 4)

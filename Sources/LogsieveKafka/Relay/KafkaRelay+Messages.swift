@@ -173,6 +173,8 @@ extension KafkaRelay {
     /// Marks delivered messages in their partitions' progress. A failed
     /// delivery stops the relay: its offset and every later one in the
     /// partition stay uncommitted, so a restart reads them again.
+    /// NOTE: a message that fails the same way on every attempt stops
+    /// every restart at the same offset, because nothing dead-letters it.
     func applyDeliveryReports() {
         for report in producer.takeDeliveryReports() {
             let slot = DeliveryToken.slot(report.token)

@@ -24,6 +24,9 @@ public final class KafkaRelay {
     /// The producer's `message.max.bytes`, for the oversized envelope.
     var producerMessageLimit = "1000000"
     var hasBeenAssigned = false
+    /// Delivered offsets whose commit on revocation failed, kept until the
+    /// next assignment (see `commitRetainedOffsets`).
+    var uncommittedAtRevocation: [TopicPartition: Int64] = [:]
     /// The first delivery or produce failure that the relay cannot retry.
     var stopError: KafkaError?
 
