@@ -51,7 +51,7 @@ struct OutgoingMessage {
     var value: MessageBytes
     var headers: [Header]
     var timestamp: Int64?
-    /// The input message, written as the `logsieve.source.*` headers after
+    /// The input position, written as the `logsieve.source.*` headers after
     /// `headers`. nil for messages that do not come from an input topic.
     var source: SourcePosition? = nil
 
@@ -72,9 +72,9 @@ struct OutgoingMessage {
     }
 }
 
-/// Where a relayed message was read. The topic and partition bytes are
-/// formatted once per partition, and the producer formats the offset on the
-/// stack, so that the three headers allocate nothing per message.
+/// The input position of a relayed message. The topic and partition bytes
+/// are formatted once per partition, and the producer formats the offset on
+/// the stack, so that the three headers need no Swift allocation per message.
 struct SourcePosition {
     var topic: [UInt8]
     var partition: [UInt8]
