@@ -58,7 +58,8 @@ struct RelayDeliveryTests {
         try produce(input, to: "raw", brokers: cluster.brokers)
 
         let relay = try RelayProcess(cluster.relayArguments(group: "modulo"))
-        let output = try readAll("clean", partitions: 3, brokers: cluster.brokers, expecting: input.count)
+        #expect(relay.waitForLog("partitions assigned"))
+        let output = try readAll("clean", partitions: 3, brokers: cluster.brokers, expecting: input.count, idleSeconds: 10)
         relay.signal(SIGTERM)
         #expect(relay.waitForExit() == 0, "\(relay.standardError)")
 
@@ -84,7 +85,8 @@ struct RelayDeliveryTests {
         try produce(input, to: "raw", brokers: cluster.brokers)
 
         let relay = try RelayProcess(cluster.relayArguments(group: "by-key", extra: ["--partitioner", "key"]))
-        let output = try readAll("clean", partitions: 3, brokers: cluster.brokers, expecting: input.count)
+        #expect(relay.waitForLog("partitions assigned"))
+        let output = try readAll("clean", partitions: 3, brokers: cluster.brokers, expecting: input.count, idleSeconds: 10)
         relay.signal(SIGTERM)
         #expect(relay.waitForExit() == 0, "\(relay.standardError)")
 
@@ -127,6 +129,7 @@ struct RelayDeliveryTests {
         }
 
         let restarted = try RelayProcess(cluster.relayArguments(group: "fail"))
+        #expect(restarted.waitForLog("partitions assigned"))
         let output = try readAll("clean", partitions: 4, brokers: cluster.brokers, expecting: input.count * 2, idleSeconds: 8) {
             Set($0.compactMap(sequenceNumber)).count == input.count
         }
