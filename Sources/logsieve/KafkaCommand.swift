@@ -123,7 +123,9 @@ enum KafkaCommand {
                                delivery: enable.auto.offset.store,
                                enable.auto.commit, enable.idempotence, acks
                                [LOGSIEVE_KAFKA_UNSAFE, comma-separated]
-          --commit-interval S  seconds between offset commits (default: 5)
+          --commit-interval S  seconds between offset commits (default: 5). A
+                               partition that moves in a rebalance relays
+                               again what was delivered since its last commit
           --flush-timeout S    seconds to wait for delivery reports on
                                revocation and shutdown (default: 30)
           --batch-size N       messages per consumer batch (default: 4096)

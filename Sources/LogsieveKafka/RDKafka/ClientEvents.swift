@@ -105,6 +105,9 @@ func logsieveKafkaRebalanceCallback(
     let list = TopicPartitionList.partitions(of: partitions)
     switch code {
     case RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS:
+        // The relay may commit offsets of these partitions first, so that
+        // the fetch starts from them.
+        context.rebalanceHandler?(.assign(list))
         if cooperative {
             if let error = rd_kafka_incremental_assign(handle, partitions) {
                 let wrapped = KafkaError(consuming: error, context: "incremental assign failed")
@@ -116,7 +119,6 @@ func logsieveKafkaRebalanceCallback(
                 context.log.error(KafkaError(code: result, context: "assign failed").description)
             }
         }
-        context.rebalanceHandler?(.assign(list))
     case RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS:
         // The relay flushes and commits before the partitions are released.
         context.rebalanceHandler?(.revoke(list))

@@ -24,6 +24,9 @@ public final class KafkaRelay {
     /// The producer's `message.max.bytes`, for the oversized envelope.
     var producerMessageLimit = "1000000"
     var hasBeenAssigned = false
+    /// Delivered offsets whose commit on revocation failed, kept until the
+    /// next assignment (see `commitRetainedOffsets`).
+    var uncommittedAtRevocation: [TopicPartition: Int64] = [:]
     /// The first delivery or produce failure that the relay cannot retry.
     var stopError: KafkaError?
     /// Health, readiness and metrics for `--metrics`; set before `run`.
@@ -106,7 +109,8 @@ public final class KafkaRelay {
             log.error("\(error.description); the group rebalances after session.timeout.ms")
         }
         log.info("stopped", [("kafka.consumed", String(summary.consumed)), ("kafka.delivered", String(summary.delivered)),
-                             ("kafka.invalid", String(summary.invalid)), ("kafka.oversized", String(summary.oversized))])
+                             ("kafka.invalid", String(summary.invalid)), ("kafka.oversized", String(summary.oversized)),
+                             ("kafka.pauses", String(summary.pauses))])
     }
 
     /// Waits up to `flushTimeout` for delivery reports, then stores the
