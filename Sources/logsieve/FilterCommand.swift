@@ -39,10 +39,12 @@ struct FilterCommand {
         let processor = ParallelEventProcessor(workers: workers)
 
         let sink: ByteSink
+        let sidecarMetrics = SidecarMetrics()
         do {
             var outputOptions = OutputOptions()
             outputOptions.allowSymlink = options.allowsOutputSymlink
-            sink = try Outputs.open(path: options.output, options: outputOptions)
+            sink = try SidecarOutput.open(path: options.output, options: outputOptions, sidecar: options.sidecar,
+                                          metrics: sidecarMetrics)
         } catch {
             if error.reason == .refusedSymlink {
                 throw RuntimeFailure("\(error.description); pass --force-output to write through the link")
@@ -53,14 +55,30 @@ struct FilterCommand {
         let started = Date()
         let writer = OutputWriter(sink: sink, threshold: Self.flushThreshold)
         var status: Int32
+        var sidecarPump: SidecarPump? = nil
         do {
             stateFile.file?.startPeriodicWrites()
             defer { stateFile.file?.stopPeriodicWrites() }
-            status = try pump(into: writer, processor: processor) { body in
+            let process: (() -> Void) -> Void = { body in
                 if let file = stateFile.file { file.whileChanging(body) } else { body() }
+            }
+            if options.sidecar.usesEventLoop {
+                let eventLoop = SidecarPump(
+                    options: options, processor: processor, writer: writer, metrics: sidecarMetrics,
+                    deliveredBytes: { SidecarOutput.deliveredBytes(sink, written: writer.bytesWritten) }, process: process)
+                sidecarPump = eventLoop
+                try eventLoop.start()
+                status = try eventLoop.run()
+            } else {
+                status = try pump(into: writer, processor: processor, process: process)
             }
             try writer.flush()
             try sink.close()
+            sidecarPump?.saveDeliveredPositions()
+            if let socket = sink as? SocketSink, socket.undeliveredLines > 0 {
+                Diagnostics.error("\(socket.undeliveredLines) event(s) could not be delivered to \(socket.name) within --drain-timeout (\(options.sidecar.drainTimeout) s)")
+                status = ExitStatus.failure
+            }
             stateFile.file?.stopPeriodicWrites()
             try stateFile.file?.write()
         } catch let error as IOFailure {
@@ -82,6 +100,9 @@ struct FilterCommand {
             StatsReport.print(processor.stats, counts: processor.counts, bytesOut: bytesOut,
                               seconds: Date().timeIntervalSince(started))
             if let enricher = stateFile.enricher { StatsReport.print(enricher.stats) }
+            if options.sidecar.usesEventLoop || sink is SocketSink || options.sidecar.rotateBytes != nil {
+                SidecarOutput.printStats(sidecarMetrics.snapshot)
+            }
         }
         if options.failsOnInvalid && processor.stats.invalidRecords > 0 && status == ExitStatus.success {
             Diagnostics.error("\(processor.stats.invalidRecords) input record(s) were not valid JSON (--fail-on-invalid)")

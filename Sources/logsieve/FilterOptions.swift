@@ -25,6 +25,7 @@ struct FilterOptions {
     var failsOnInvalid = false
     var printsStats = false
     var enrich = EnrichOptions()
+    var sidecar = SidecarOptions()
     /// Threads that process records; the default is the number of cores.
     var threads = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
@@ -88,6 +89,7 @@ struct FilterOptions {
             case "--threads":
                 options.threads = try OptionValue.threads(try value(for: name))
             default:
+                if try options.sidecar.parse(name, value: { () throws(UsageError) in try value(for: name) }) { continue }
                 let isEnrichOption = try options.enrich.parse(name) { () throws(UsageError) in try value(for: name) }
                 guard isEnrichOption else { throw UsageError("unknown option '\(name)'") }
             }
@@ -100,6 +102,7 @@ struct FilterOptions {
             positionals.removeFirst()
         }
         options.inputs = positionals
+        try options.sidecar.validate(inputs: options.inputs, output: options.output)
         return options
     }
 
