@@ -91,7 +91,11 @@ struct FilterCommand {
         }
         let bytesOut = writer.bytesWritten
         if let signal = StopSignal.current {
-            Diagnostics.warn("stopped by signal \(signal) after \(processor.stats.eventsIn) events; the rest of the input was not read")
+            if options.sidecar.usesEventLoop {
+                Diagnostics.notice("stopped by signal \(signal) after \(processor.stats.eventsIn) events; every complete line received was written")
+            } else {
+                Diagnostics.warn("stopped by signal \(signal) after \(processor.stats.eventsIn) events; the rest of the input was not read")
+            }
             // Orchestrators expect 0 after SIGTERM, shells 130 after SIGINT.
             if signal == SIGINT { status = 128 + SIGINT }
         }

@@ -146,6 +146,14 @@ public final class SocketSink: ByteSink, @unchecked Sendable {
             condition.lock()
             while pendingCount == sentInLine && !closing && !abandoned {
                 _ = condition.wait(until: Date().addingTimeInterval(0.5))
+                // Notice a peer that closed while there is nothing to send,
+                // so that the old connection is released at once.
+                if descriptor >= 0 && peerHasClosed(descriptor) {
+                    log("the output \(name) closed the connection; reconnecting when there is output")
+                    Glibc.close(descriptor)
+                    descriptor = -1
+                    sentInLine = 0
+                }
             }
             if abandoned || (closing && pendingCount == 0) {
                 senderFinished = true
@@ -187,7 +195,8 @@ public final class SocketSink: ByteSink, @unchecked Sendable {
             let sent = send(descriptor, chunk, count)
             if sent < 0 {
                 let code = Int32(-sent)
-                log("lost the connection to the output \(name): \(String(cString: strerror(code))); reconnecting")
+                let reason = code == ECONNRESET ? "the peer closed the connection" : String(cString: strerror(code))
+                log("lost the connection to the output \(name): \(reason); reconnecting")
                 Glibc.close(descriptor)
                 descriptor = -1
                 condition.withLock { sentInLine = 0 }
@@ -258,6 +267,13 @@ public final class SocketSink: ByteSink, @unchecked Sendable {
         if sent >= 0 { return sent }
         let code = errno
         return code == EAGAIN || code == EWOULDBLOCK || code == EINTR ? 0 : -Int(code)
+    }
+
+    /// Whether the peer closed its side: POLLRDHUP (0x2000 on Linux), a
+    /// hang-up or an error, checked without waiting.
+    private func peerHasClosed(_ descriptor: Int32) -> Bool {
+        var request = pollfd(fd: descriptor, events: Int16(0x2000), revents: 0)
+        return poll(&request, 1, 0) > 0 && request.revents & (Int16(0x2000) | Int16(POLLHUP) | Int16(POLLERR)) != 0
     }
 
     /// Sleeps for the backoff, waking early when the sink is abandoned.

@@ -1,0 +1,167 @@
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Output to a rotated file and to a socket.
+@Suite struct SidecarOutputTests {
+    private func event(_ number: Int) -> String {
+        "{\"n\":\(number),\"pad\":\"\(String(repeating: "p", count: number % 50))\"}"
+    }
+
+    @Test func rotationKeepsWholeLines() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let events = (0..<2000).map(event)
+        let input = try directory.write("in.ndjson", events.map { $0 + "\n" }.joined())
+        let output = directory.file("out.ndjson")
+
+        let result = try runLogsieve(["--no-redact", "-o", output, "--rotate-bytes", "8K", "--rotate-keep", "3", "--stats", input])
+        #expect(result.exitStatus == 0)
+        #expect(result.errors.contains("of the output"))
+
+        var kept: [String] = []
+        for name in ["out.ndjson.3", "out.ndjson.2", "out.ndjson.1", "out.ndjson"] {
+            let path = directory.file(name)
+            var status = stat()
+            #expect(stat(path, &status) == 0, "\(name) is missing")
+            #expect(String(status.st_mode & 0o777, radix: 8) == "600", "\(name)")
+            #expect(status.st_size <= 8192, "\(name) has \(status.st_size) bytes")
+            let bytes = try directory.read(name)
+            // Each file ends at a line boundary.
+            #expect(bytes.last == UInt8(ascii: "\n"), "\(name)")
+            kept += RunResult.lines(of: String(decoding: bytes, as: UTF8.self))
+        }
+        #expect(!FileManager.default.fileExists(atPath: directory.file("out.ndjson.4")))
+        // The kept files hold the newest lines, whole and in order.
+        #expect(kept.count > 300)
+        #expect(kept == Array(events.suffix(kept.count)))
+    }
+
+    @Test func rotationAppendsAcrossRuns() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let output = directory.file("out.ndjson")
+        let first = try runLogsieve(["--no-redact", "-o", output, "--rotate-bytes", "1M"], input: .text(event(1) + "\n"))
+        let second = try runLogsieve(["--no-redact", "-o", output, "--rotate-bytes", "1M"], input: .text(event(2) + "\n"))
+        #expect(first.exitStatus == 0)
+        #expect(second.exitStatus == 0)
+        #expect(try directory.read("out.ndjson") == Array((event(1) + "\n" + event(2) + "\n").utf8))
+    }
+
+    @Test func rotationUsageErrors() throws {
+        let withoutOutput = try runLogsieve(["--rotate-bytes", "1M"])
+        #expect(withoutOutput.exitStatus == 2)
+        #expect(withoutOutput.errors.contains("--rotate-bytes needs -o FILE"))
+        let badSocket = try runLogsieve(["-o", "tcp://127.0.0.1"])
+        #expect(badSocket.exitStatus == 2)
+        #expect(badSocket.errors.contains("-o expects tcp://HOST:PORT"))
+        let badListen = try runLogsieve(["--listen", "udp://127.0.0.1:9"])
+        #expect(badListen.exitStatus == 2)
+    }
+
+    /// The peer stops reading: logsieve's buffer fills, it stops reading
+    /// its input, and its memory stays bounded. Then the peer reads again
+    /// and every event arrives once, in order.
+    @Test func stalledPeerPausesInput() throws {
+        let server = try TestServer(reading: false)
+        let lineCount = 60_000
+        let written = Counter()
+        let run = try InteractiveRun(
+            ["--no-redact", "-o", server.address, "--output-buffer-bytes", "256K", "--stats"],
+            input: .generated { writer in
+                for index in 0..<lineCount {
+                    let line = "{\"n\":\(index),\"pad\":\"\(String(repeating: "x", count: 1000))\"}\n"
+                    guard writer.write(line) else { return }
+                    written.add(line.utf8.count)
+                }
+            })
+        let totalBytes = lineCount * 1016
+
+        // Wait until the writer stops making progress: input is paused.
+        var previous = -1
+        _ = waitUntil(timeout: .seconds(60)) {
+            usleep(500_000)
+            let now = written.value
+            defer { previous = now }
+            return now == previous && now > 0
+        }
+        let pausedAt = written.value
+        let peakWhilePaused = run.peakResidentKilobytes ?? 0
+        print("stalled peer: input paused after \(pausedAt) of \(totalBytes) bytes, VmHWM \(peakWhilePaused) KiB")
+        #expect(pausedAt < totalBytes / 2)
+        #expect(peakWhilePaused > 0)
+        // Generous: the debug binary and its 1 MiB framer need about 30 MiB.
+        #expect(peakWhilePaused < 150 * 1024)
+
+        server.setReading(true)
+        let result = run.finish(timeout: .seconds(120))
+        #expect(result.exitStatus == 0)
+        #expect(waitUntil(timeout: .seconds(30)) { server.lines.count == lineCount })
+        let numbers = server.lines.map { line -> Int in
+            let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            return object?["n"] as? Int ?? -1
+        }
+        #expect(numbers == Array(0..<lineCount))
+        server.stop()
+    }
+
+    @Test func reconnectAfterServerRestart() throws {
+        var server = try TestServer()
+        let port = server.port
+        let run = try InteractiveRun(["--no-redact", "-o", server.address, "--stats"])
+        for index in 0..<100 { run.write(event(index) + "\n") }
+        #expect(waitUntil(timeout: .seconds(30)) { server.lines.count == 100 })
+
+        server.stop()
+        // Written while the server is down: held in the buffer.
+        for index in 100..<200 { run.write(event(index) + "\n") }
+        usleep(300_000)
+        server = try TestServer.restart(port: port)
+        for index in 200..<300 { run.write(event(index) + "\n") }
+
+        #expect(waitUntil(timeout: .seconds(30)) { server.lines.count >= 200 })
+        let result = run.finish()
+        #expect(result.exitStatus == 0)
+        #expect(server.lines == (100..<300).map(event))
+        #expect(result.errors.contains("reconnected to the output"))
+        #expect(result.errors.contains("output reconnects: 1"))
+        server.stop()
+    }
+
+    @Test func unreachablePeerReportsUndelivered() throws {
+        // A port that nothing listens on: bound, then closed.
+        let server = try TestServer()
+        let address = server.address
+        server.stop()
+
+        let input = (0..<10).map { event($0) + "\n" }.joined()
+        let result = try runLogsieve(["--no-redact", "-o", address, "--drain-timeout", "1"], input: .text(input))
+        #expect(result.exitStatus == 1)
+        #expect(result.errors.contains("10 event(s) could not be delivered to \(address)"))
+    }
+
+    @Test func unixSocketOutput() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("out.sock")
+        // A logsieve listening on a Unix socket is the peer of another one.
+        let receiver = try InteractiveRun(["--no-redact", "--listen", "unix:" + path])
+        #expect(receiver.waitForUnixListener())
+        let input = (0..<20).map { event($0) + "\n" }.joined()
+        let sender = try runLogsieve(["--no-redact", "-o", "unix:" + path], input: .text(input))
+        #expect(sender.exitStatus == 0)
+        #expect(receiver.readLines(20) == (0..<20).map(event))
+        #expect(receiver.terminate().exitStatus == 0)
+    }
+}
+
+/// A byte count shared between the feeding thread and the test.
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+
+    func add(_ amount: Int) { lock.withLock { count += amount } }
+    var value: Int { lock.withLock { count } }
+}
