@@ -16,7 +16,7 @@ struct SidecarOptions {
     var idleTimeout = 300.0
     var rotateBytes: Int?
     var rotateKeep = 5
-    /// `--output-buffer-bytes`: the most an output socket holds before input pauses.
+    /// `--output-buffer-bytes`: the most an output socket buffers before input pauses.
     var outputBufferBytes = 4 << 20
     /// `--drain-timeout`: seconds to wait at the end for the output socket's peer.
     var drainTimeout = 10.0

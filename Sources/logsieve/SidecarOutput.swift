@@ -36,8 +36,8 @@ enum SidecarOutput {
 }
 
 extension Diagnostics {
-    /// A line about the state of the process, such as the address it
-    /// listens on; never event content.
+    /// Writes a line about the state of the process, such as the address it
+    /// listens on, to stderr. It never contains event content.
     static func notice(_ message: String) {
         write("logsieve: \(message)\n")
     }

@@ -21,7 +21,7 @@ import Glibc
         #expect(result.exitStatus == 0)
         #expect(result.errors.contains("of the output"))
 
-        var kept: [String] = []
+        var newestLines: [String] = []
         for name in ["out.ndjson.3", "out.ndjson.2", "out.ndjson.1", "out.ndjson"] {
             let path = directory.file(name)
             var status = stat()
@@ -31,12 +31,12 @@ import Glibc
             let bytes = try directory.read(name)
             // Each file ends at a line boundary.
             #expect(bytes.last == UInt8(ascii: "\n"), "\(name)")
-            kept += RunResult.lines(of: String(decoding: bytes, as: UTF8.self))
+            newestLines += RunResult.lines(of: String(decoding: bytes, as: UTF8.self))
         }
         #expect(!FileManager.default.fileExists(atPath: directory.file("out.ndjson.4")))
         // The kept files hold the newest lines, whole and in order.
-        #expect(kept.count > 300)
-        #expect(kept == Array(events.suffix(kept.count)))
+        #expect(newestLines.count > 300)
+        #expect(newestLines == Array(events.suffix(newestLines.count)))
     }
 
     @Test func rotationAppendsAcrossRuns() throws {
@@ -92,8 +92,9 @@ import Glibc
         print("stalled peer: input paused after \(pausedAt) of \(totalBytes) bytes, VmHWM \(peakWhilePaused) KiB")
         #expect(pausedAt < totalBytes / 2)
         #expect(peakWhilePaused > 0)
-        // Generous: the debug binary and its 1 MiB framer need about 30 MiB.
-        #expect(peakWhilePaused < 150 * 1024)
+        // The debug binary peaked at about 26 MiB here. Buffering the whole
+        // input (61 MB) would exceed this limit.
+        #expect(peakWhilePaused < 64 * 1024)
 
         server.setReading(true)
         let result = run.finish(timeout: .seconds(120))

@@ -3,8 +3,8 @@ import Foundation
 import Glibc
 #endif
 
-/// Checks `condition` every 20 ms until it holds or `timeout` passes.
-/// Returns whether it held. Used to wait for a running child, never to
+/// Checks `condition` every 20 ms until it is true or `timeout` passes.
+/// Returns whether it became true. Used to wait for a running child, never to
 /// assert on timing.
 func waitUntil(timeout: Duration, _ condition: () -> Bool) -> Bool {
     let deadline = ContinuousClock.now + timeout
@@ -16,7 +16,7 @@ func waitUntil(timeout: Duration, _ condition: () -> Bool) -> Bool {
 }
 
 extension InteractiveRun {
-    /// The port from the `listening on tcp://127.0.0.1:PORT` line on stderr.
+    /// Returns the port from the `listening on tcp://127.0.0.1:PORT` line on stderr.
     func listeningPort(timeout: Duration = .seconds(30)) -> UInt16? {
         var port: UInt16?
         _ = waitUntil(timeout: timeout) {
@@ -123,7 +123,7 @@ final class TestClient {
         descriptor = -1
     }
 
-    /// Whether the peer closes the connection within `timeout`.
+    /// Returns whether the peer closes the connection within `timeout`.
     func seesEndOfStream(timeout: Duration) -> Bool {
         var request = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
         guard poll(&request, 1, timeout.milliseconds) > 0 else { return false }

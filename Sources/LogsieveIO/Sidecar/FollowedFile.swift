@@ -1,6 +1,6 @@
 import Glibc
 
-/// Where reading of a followed file stands: the file's identity and a byte
+/// A read position in a followed file: the file's identity and a byte
 /// offset in it.
 public struct FilePosition: Equatable, Sendable {
     public var device: UInt64
@@ -14,9 +14,9 @@ public struct FilePosition: Equatable, Sendable {
     }
 }
 
-/// A file read with `tail -F` semantics for `--follow`: the path is
-/// checked by polling, and a new file at the path (rotation by rename and
-/// re-create) or a file shorter than the offset read (truncation) is
+/// A file read with `tail -F` semantics for `--follow`. The path is
+/// checked by polling. A new file at the path (rotation by rename and
+/// re-create) and a file shorter than the offset read (truncation) are
 /// reported, so that the caller can finish the old file first.
 ///
 /// NOTE: like `tail -F`, a truncation followed by writes past the old
@@ -58,7 +58,7 @@ public final class FollowedFile {
 
     public var isOpen: Bool { descriptor >= 0 }
 
-    /// The identity of the open file with `offset`, or nil when none is open.
+    /// Returns the identity of the open file with `offset`, or nil when none is open.
     public func position(offset: Int64) -> FilePosition? {
         isOpen ? FilePosition(device: device, inode: inode, offset: offset) : nil
     }
@@ -96,7 +96,7 @@ public final class FollowedFile {
             && UInt64(status.st_ino) == position.inode
     }
 
-    /// Reads what the file holds past the offset. Returns 0 at its current end.
+    /// Reads what the file contains past the offset. Returns 0 at its current end.
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws(IOFailure) -> Int {
         guard descriptor >= 0 else { return 0 }
         while true {
@@ -149,8 +149,8 @@ public final class FollowedFile {
 public enum FollowPositionFile {
     static let header = "logsieve-follow-position 1"
 
-    /// The file name for the followed `path` in the state directory: its
-    /// base name (for a reader) and a hash of the whole path (for uniqueness).
+    /// Returns the file name for the followed `path` in the state directory:
+    /// its base name (for a reader) and a hash of the whole path (for uniqueness).
     public static func fileName(for path: String) -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in path.utf8 {

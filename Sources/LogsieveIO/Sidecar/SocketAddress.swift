@@ -15,7 +15,7 @@ public enum SocketAddress: Equatable, Sendable, CustomStringConvertible {
             var path = String(text.dropFirst(5))
             // Also accept the URL form unix:///path.
             if path.hasPrefix("//") { path.removeFirst(2) }
-            // sun_path holds 108 bytes including the terminating zero.
+            // sun_path has room for 108 bytes including the terminating zero.
             guard !path.isEmpty, path.utf8.count < 108 else { return nil }
             self = .unix(path: path)
             return

@@ -18,8 +18,8 @@ public final class SocketListener {
     ///
     /// A Unix socket file is created with `mode` (the umask is cleared for
     /// the `bind` call, so the mode is exact). An existing socket file is
-    /// replaced only when connecting to it is refused, which means that no
-    /// process listens on it any more; any other file at the path is an error.
+    /// replaced only when connecting to it is refused, because then no
+    /// process listens on it any more. Any other file at the path is an error.
     public static func listen(on address: SocketAddress, mode: mode_t, backlog: Int32 = 128) throws(IOFailure) -> SocketListener {
         let name = address.description
         let family: Int32

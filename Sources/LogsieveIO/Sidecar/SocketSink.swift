@@ -269,7 +269,7 @@ public final class SocketSink: ByteSink, @unchecked Sendable {
         return code == EAGAIN || code == EWOULDBLOCK || code == EINTR ? 0 : -Int(code)
     }
 
-    /// Whether the peer closed its side: POLLRDHUP (0x2000 on Linux), a
+    /// Returns whether the peer closed its side: POLLRDHUP (0x2000 on Linux), a
     /// hang-up or an error, checked without waiting.
     private func peerHasClosed(_ descriptor: Int32) -> Bool {
         var request = pollfd(fd: descriptor, events: Int16(0x2000), revents: 0)
