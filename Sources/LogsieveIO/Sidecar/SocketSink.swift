@@ -137,6 +137,14 @@ public final class SocketSink: ByteSink, @unchecked Sendable {
     // MARK: The sender thread
 
     private func sendUntilClosed() {
+        // SIGTERM and SIGINT must reach the thread that reads the input, so
+        // that a read waiting there returns, and never this one.
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        sigaddset(&signals, SIGTERM)
+        sigaddset(&signals, SIGINT)
+        pthread_sigmask(SIG_BLOCK, &signals, nil)
+
         var descriptor: Int32 = -1
         var backoff = 0.1
         var failuresSinceConnect = 0
