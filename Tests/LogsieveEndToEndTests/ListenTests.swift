@@ -52,6 +52,32 @@ import Glibc
         #expect(result.errors.contains("connections: \(clientCount + 1) accepted, \(clientCount + 1) closed"))
     }
 
+    @Test func maxConnectionsDefersAccept() throws {
+        let run = try InteractiveRun(["--no-redact", "--listen", "tcp://127.0.0.1:0", "--max-connections", "2", "--stats"])
+        let port = try #require(run.listeningPort())
+        let first = try TestClient(tcpPort: port)
+        let second = try TestClient(tcpPort: port)
+        #expect(first.send("{\"c\":1}\n"))
+        #expect(second.send("{\"c\":2}\n"))
+        #expect(Set(run.readLines(2)) == ["{\"c\":1}", "{\"c\":2}"])
+
+        // The third client waits in the backlog: a line it sent first comes
+        // out only after a line the second client sent later.
+        let third = try TestClient(tcpPort: port)
+        #expect(third.send("{\"c\":3}\n"))
+        // Without the limit, logsieve would read the third client's line
+        // in this pause. With it, no wait can make that line come first.
+        usleep(300_000)
+        #expect(second.send("{\"c\":4}\n"))
+        #expect(run.readLines(1) == ["{\"c\":4}"])
+        first.close()
+        #expect(run.readLines(1) == ["{\"c\":3}"])
+
+        let result = run.terminate()
+        #expect(result.exitStatus == 0)
+        #expect(result.errors.contains("connections: 3 accepted"))
+    }
+
     @Test func idleTimeoutClosesSilentClient() throws {
         let run = try InteractiveRun(["--no-redact", "--listen", "tcp://127.0.0.1:0", "--idle-timeout", "0.5", "--stats"])
         let port = try #require(run.listeningPort())
