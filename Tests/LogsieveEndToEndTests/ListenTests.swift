@@ -159,10 +159,11 @@ import Glibc
         #expect(result.exitStatus == 0)
     }
 
-    /// Vector's `socket` sink with `mode = "tcp"` and
+    /// Vector's `socket` sink with `mode = "tcp"`,
     /// `framing.method = "newline_delimited"` and `encoding.codec = "json"`
-    /// keeps one connection open and writes each event as a JSON object and
-    /// a newline, batched so that a write may end anywhere in an event.
+    /// (vector.dev, socket sink reference) writes each event as a JSON
+    /// object and a newline on one connection. Here the stream is written
+    /// in pieces of varying size, so that a write may end anywhere in an event.
     @Test func vectorSocketSinkFraming() throws {
         let run = try InteractiveRun(["--listen", "tcp://127.0.0.1:0"])
         let port = try #require(run.listeningPort())
@@ -189,9 +190,10 @@ import Glibc
         #expect(run.terminate().exitStatus == 0)
     }
 
-    /// Fluent Bit's `tcp` output with `format json_lines` sends one JSON
-    /// object per record with the time under `date` (a float by default),
-    /// and reconnects for each flush when `net.keepalive` is off.
+    /// Fluent Bit's `tcp` output with `format json_lines` writes one JSON
+    /// object per record, with the time under `date` as a double by default
+    /// (Fluent Bit manual, TCP and TLS output: `json_date_key`,
+    /// `json_date_format`). Each flush here uses a connection of its own.
     @Test func fluentBitTCPOutputFraming() throws {
         let run = try InteractiveRun(["--listen", "tcp://127.0.0.1:0"])
         let port = try #require(run.listeningPort())
