@@ -298,16 +298,19 @@ final class SidecarPump {
             metrics.update { $0.bytesReceived += count }
             drain(follower.framer, atEndOfInput: false)
             try writer.flushIfFull()
+            // While a slow output holds this loop, the position still advances.
+            recordCheckpoints()
             if count < space.count { return false }
         }
         return true
     }
 
-    /// Queues each follower's position against the output written so far,
-    /// then saves those already delivered.
+    /// Queues each follower's position against the end of the output that
+    /// holds its lines (written or still in the buffer), then saves the
+    /// positions whose output was delivered.
     private func recordCheckpoints() {
         guard !followers.isEmpty else { return }
-        let mark = writer.bytesWritten
+        let mark = writer.bytesWritten + writer.buffer.count
         for follower in followers {
             guard let position = follower.committedPosition else { continue }
             if position == (follower.checkpoints.last?.position ?? follower.savedPosition) { continue }

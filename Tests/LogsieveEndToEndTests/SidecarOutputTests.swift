@@ -109,6 +109,54 @@ import Glibc
         server.stop()
     }
 
+    /// A followed file with a peer that stops reading: reading pauses, and
+    /// the remembered position covers only what the peer's kernel accepted.
+    @Test func stalledPeerPausesFollow() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let lineCount = 30_000
+        let lines = (0..<lineCount).map { "{\"n\":\($0),\"pad\":\"\(String(repeating: "z", count: 1000))\"}\n" }
+        let log = try directory.write("app.log", lines.joined())
+        let fileSize = lines.reduce(0) { $0 + $1.utf8.count }
+        let state = directory.file("state")
+        let server = try TestServer(reading: false)
+
+        let run = try InteractiveRun(["--no-redact", "--follow", log, "--state-dir", state, "-o", server.address,
+                                      "--output-buffer-bytes", "256K"])
+        // Wait until the kernel buffers and logsieve's buffer are full.
+        var previous = -1
+        _ = waitUntil(timeout: .seconds(60)) {
+            usleep(500_000)
+            let now = run.peakResidentKilobytes ?? 0
+            defer { previous = now }
+            return now == previous
+        }
+        let peak = run.peakResidentKilobytes ?? 0
+        let positionFile = try #require(try FileManager.default.contentsOfDirectory(atPath: state).first)
+        let pausedPosition = try String(contentsOfFile: state + "/" + positionFile, encoding: .utf8)
+        let pausedOffset = Int(pausedPosition.split(separator: " ").last?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "")
+        print("stalled peer with --follow: VmHWM \(peak) KiB, position \(pausedOffset ?? -1) of \(fileSize) bytes")
+        #expect(peak < 64 * 1024)
+        #expect((pausedOffset ?? 0) < fileSize / 2)
+
+        server.setReading(true)
+        #expect(waitUntil(timeout: .seconds(120)) { server.lines.count == lineCount })
+        // The position reaches the end once everything was delivered.
+        #expect(waitUntil(timeout: .seconds(30)) {
+            let text = (try? String(contentsOfFile: state + "/" + positionFile, encoding: .utf8)) ?? ""
+            return text.hasSuffix(" \(fileSize)\n")
+        })
+        let result = run.terminate()
+        #expect(result.exitStatus == 0)
+        let numbers = server.lines.map { line -> Int in
+            let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            return object?["n"] as? Int ?? -1
+        }
+        #expect(numbers.count == lineCount)
+        #expect(numbers.elementsEqual(0..<lineCount))
+        server.stop()
+    }
+
     @Test func reconnectAfterServerRestart() throws {
         var server = try TestServer()
         let port = server.port
