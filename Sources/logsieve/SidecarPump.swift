@@ -330,17 +330,17 @@ final class SidecarPump {
     }
 
     /// After a stop signal: closes the listeners, reads what the clients
-    /// sent before the signal, and writes it. A followed file's partial
-    /// last line is not written, and its position stays before that line,
-    /// so that the next run reads it whole.
+    /// sent before the signal, and writes it. Followed files are not read
+    /// further, because the next run resumes at their position. A partial
+    /// last line of a followed file is not written, and its position stays
+    /// before that line, so that the next run reads it whole.
     private func drainAtStop() throws {
         for listener in listeners { listener.close() }
         for client in Array(clients.values) {
+            // NOTE: at most 64 reads (4 MiB) per client, so that the stop
+            // ends even while a client keeps sending.
             try readClient(client, maxReads: 64)
             if clients[client.connection.descriptor] != nil { closeClient(client, timedOut: false) }
-        }
-        for follower in followers where follower.file.isOpen {
-            _ = try readAvailable(follower, maxReads: 64)
         }
         try writer.flush()
         recordCheckpoints()
