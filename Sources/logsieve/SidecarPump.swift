@@ -8,7 +8,7 @@ import LogsieveIO
 ///
 /// Each connection and each followed file has its own `NDJSONFramer`, so a
 /// line never mixes bytes of two sources, and a client that stalls mid-line
-/// holds only its own partial line. Complete lines go to the processor as
+/// keeps only its own partial line. Complete lines go to the processor as
 /// they are read. Writing the output may wait (a full output socket), and
 /// then nothing is read: input is paused, never dropped.
 final class SidecarPump {
@@ -298,7 +298,7 @@ final class SidecarPump {
             metrics.update { $0.bytesReceived += count }
             drain(follower.framer, atEndOfInput: false)
             try writer.flushIfFull()
-            // While a slow output holds this loop, the position still advances.
+            // While a slow output blocks this loop, the position still advances.
             recordCheckpoints()
             if count < space.count { return false }
         }
@@ -306,7 +306,7 @@ final class SidecarPump {
     }
 
     /// Queues each follower's position against the end of the output that
-    /// holds its lines (written or still in the buffer), then saves the
+    /// contains its lines (written or still in the buffer), then saves the
     /// positions whose output was delivered.
     private func recordCheckpoints() {
         guard !followers.isEmpty else { return }
