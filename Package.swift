@@ -55,17 +55,22 @@ let package = Package(
             name: "LogsieveIO",
             dependencies: ["CZstd", "CZlib"]
         ),
+        // Metrics, health and logs: the Prometheus registry, the HTTP endpoint
+        // of --metrics, and the stderr logger every command uses.
+        .target(
+            name: "LogsieveObservability"
+        ),
         // The Kafka relay: the librdkafka wrapper (handles, configuration,
         // callbacks, errors) and the consumer-group loop. Nothing outside it
         // sees a librdkafka pointer or error code.
         .target(
             name: "LogsieveKafka",
-            dependencies: ["LogsieveCore", "CRdKafka"]
+            dependencies: ["LogsieveCore", "LogsieveObservability", "CRdKafka"]
         ),
         // The command line: argument parsing and wiring, nothing else.
         .executableTarget(
             name: "logsieve",
-            dependencies: ["LogsieveCore", "LogsieveIO", "LogsieveGeoIP", "LogsieveKafka", "CRdKafka", "CZstd", "CZlib", "CCrypto"]
+            dependencies: ["LogsieveCore", "LogsieveIO", "LogsieveGeoIP", "LogsieveKafka", "LogsieveObservability", "CRdKafka", "CZstd", "CZlib", "CCrypto"]
         ),
         // A standalone librdkafka mock cluster for the Kafka demo and benchmark.
         .executableTarget(
@@ -88,6 +93,10 @@ let package = Package(
         .testTarget(
             name: "LogsieveKafkaTests",
             dependencies: ["LogsieveKafka", "CRdKafka", "logsieve"]
+        ),
+        .testTarget(
+            name: "LogsieveObservabilityTests",
+            dependencies: ["LogsieveObservability"]
         ),
         .testTarget(
             name: "LogsieveEndToEndTests",

@@ -13,6 +13,7 @@ struct FilterCommand {
     static let flushThreshold = 256 * 1024
 
     func run() throws -> Int32 {
+        Diagnostics.configure(level: options.observability.logLevel ?? .warning, format: options.observability.logFormat)
         let expression = try options.pipelineExpression()
         let split = try options.splitPath()
         let key = try KeyLoading.loadKey(keyFile: options.keyFile, environment: environment)
@@ -37,6 +38,9 @@ struct FilterCommand {
             return worker
         }
         let processor = ParallelEventProcessor(workers: workers)
+        let monitor = FilterMonitor(options: options, enriches: stateFile.enricher != nil)
+        let metricsServer = try options.observability.metricsAddress.map(MetricsEndpoint.start)
+        monitor.logStart(options: options, expression: expression, threads: threads, key: key, metrics: metricsServer?.address)
 
         let sink: ByteSink
         let sidecarMetrics = SidecarMetrics()
@@ -54,13 +58,16 @@ struct FilterCommand {
 
         let started = Date()
         let writer = OutputWriter(sink: sink, threshold: Self.flushThreshold)
+        if metricsServer != nil { writer.didFlush = monitor.bytesWritten }
         var status: Int32
         var sidecarPump: SidecarPump? = nil
         do {
             stateFile.file?.startPeriodicWrites()
             defer { stateFile.file?.stopPeriodicWrites() }
             let process: (() -> Void) -> Void = { body in
-                if let file = stateFile.file { file.whileChanging(body) } else { body() }
+                monitor.runBatch({
+                    if let file = stateFile.file { file.whileChanging(body) } else { body() }
+                }, processor: processor, writer: writer, enricher: stateFile.enricher)
             }
             if options.sidecar.usesEventLoop {
                 let eventLoop = SidecarPump(
@@ -68,9 +75,10 @@ struct FilterCommand {
                     deliveredBytes: { SidecarOutput.deliveredBytes(sink, written: writer.bytesWritten) }, process: process)
                 sidecarPump = eventLoop
                 try eventLoop.start()
+                monitor.inputOpened(options.sidecar.inputDescription)
                 status = try eventLoop.run()
             } else {
-                status = try pump(into: writer, processor: processor, process: process)
+                status = try pump(into: writer, processor: processor, monitor: monitor, process: process)
             }
             try writer.flush()
             try sink.close()
@@ -84,6 +92,7 @@ struct FilterCommand {
         } catch let error as IOFailure {
             if error.reason == .brokenPipe {
                 // The reader went away (`| head`): not an error.
+                Diagnostics.log.info("the reader of the output closed it; stopping", [("output", options.output ?? "-")])
                 try stateFile.file?.write()
                 return ExitStatus.success
             }
@@ -112,6 +121,7 @@ struct FilterCommand {
             Diagnostics.error("\(processor.stats.invalidRecords) input record(s) were not valid JSON (--fail-on-invalid)")
             status = ExitStatus.failure
         }
+        monitor.logStop(processor: processor, bytesOut: bytesOut, seconds: Date().timeIntervalSince(started), status: status)
         return status
     }
 
@@ -120,20 +130,24 @@ struct FilterCommand {
     /// `process` runs each batch's processing: with enrich state, under the
     /// lock that the periodic snapshot writer takes too.
     private func pump(
-        into writer: OutputWriter, processor: ParallelEventProcessor, process: (() -> Void) -> Void
+        into writer: OutputWriter, processor: ParallelEventProcessor, monitor: FilterMonitor, process: (() -> Void) -> Void
     ) throws -> Int32 {
         var status = ExitStatus.success
         let framer = NDJSONFramer(maxLineBytes: options.maxLineBytes)
         let output = writer.buffer
         for path in options.inputs.isEmpty ? ["-"] : options.inputs {
             let source: ByteSource
+            // Standard input is open from the start; a file counts as open
+            // once Inputs.open returns.
+            if path == "-" { monitor.inputOpened(path) }
             do {
                 source = try Inputs.open(path: path)
             } catch {
-                Diagnostics.error(error.description)
+                Diagnostics.error(error.description, [("file", path)])
                 status = ExitStatus.failure
                 continue
             }
+            if path != "-" { monitor.inputOpened(path) }
             defer { source.close() }
             framer.startInput()
             while true {
@@ -157,7 +171,7 @@ struct FilterCommand {
                         framer.drain(atEndOfInput: true) { processor.process($0, to: output) }
                         processor.flush(to: output)
                     }
-                    Diagnostics.error(error.description)
+                    Diagnostics.error(error.description, [("file", path)])
                     status = ExitStatus.failure
                     break
                 }
@@ -206,6 +220,8 @@ final class OutputWriter {
     let buffer: ByteBuffer
     let threshold: Int
     private(set) var bytesWritten = 0
+    /// Called with `bytesWritten` after each write, for the metrics.
+    var didFlush: ((Int) -> Void)?
 
     init(sink: ByteSink, threshold: Int) {
         self.sink = sink
@@ -222,5 +238,6 @@ final class OutputWriter {
         try sink.write(buffer.bytes)
         bytesWritten += buffer.count
         buffer.removeAll()
+        didFlush?(bytesWritten)
     }
 }

@@ -26,6 +26,7 @@ struct FilterOptions {
     var printsStats = false
     var enrich = EnrichOptions()
     var sidecar = SidecarOptions()
+    var observability = ObservabilityOptions()
     /// Threads that process records; the default is the number of cores.
     var threads = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
@@ -91,7 +92,11 @@ struct FilterOptions {
             default:
                 if try options.sidecar.parse(name, value: { () throws(UsageError) in try value(for: name) }) { continue }
                 let isEnrichOption = try options.enrich.parse(name) { () throws(UsageError) in try value(for: name) }
-                guard isEnrichOption else { throw UsageError("unknown option '\(name)'") }
+                guard !isEnrichOption else { continue }
+                let isObservabilityOption = try options.observability.parse(name) { () throws(UsageError) in
+                    try value(for: name)
+                }
+                guard isObservabilityOption else { throw UsageError("unknown option '\(name)'") }
             }
         }
 

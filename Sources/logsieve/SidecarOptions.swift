@@ -24,6 +24,11 @@ struct SidecarOptions {
     /// Whether the input is read by the event loop instead of FILE arguments.
     var usesEventLoop: Bool { !listenAddresses.isEmpty || !followedFiles.isEmpty }
 
+    /// The listen addresses and followed files, comma-separated, for log lines.
+    var inputDescription: String {
+        (listenAddresses.map(\.description) + followedFiles).joined(separator: ",")
+    }
+
     /// Parses one sidecar option. Returns false if `name` is not one.
     mutating func parse(_ name: String, value: () throws(UsageError) -> String) throws(UsageError) -> Bool {
         switch name {

@@ -66,6 +66,9 @@ public final class Enricher {
         let hasOldMember = event.has(EnrichmentMember.path)
         if assessment.reasons.isEmpty && !hasOldMember { return .unchanged }
         if !assessment.reasons.isEmpty { store.stats.eventsFlagged += 1 }
+        for reason in assessment.reasons {
+            store.stats.flagCounts[EnrichmentFlag.allCases.firstIndex(of: reason.flag)!] += 1
+        }
         try EnrichmentMember.write(text, start: start, end: count, removingOld: hasOldMember, assessment: assessment,
                                    source: identityEvent.source, maxDepth: maxDepth, scratch: scratch, to: output)
         return .rewritten

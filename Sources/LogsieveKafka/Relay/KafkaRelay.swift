@@ -26,6 +26,14 @@ public final class KafkaRelay {
     var hasBeenAssigned = false
     /// The first delivery or produce failure that the relay cannot retry.
     var stopError: KafkaError?
+    /// Health, readiness and metrics for `--metrics`; set before `run`.
+    public var monitor: RelayMonitor? {
+        didSet {
+            consumer.events.statisticsHandler = monitor.map { monitor in
+                { [log] json in monitor.recordStatistics(json, log: log) }
+            }
+        }
+    }
 
     public init(configuration: RelayConfiguration, sanitizer: EventSanitizer, log: KafkaLog) throws(KafkaError) {
         var relayLog = log
@@ -64,6 +72,7 @@ public final class KafkaRelay {
             // instead, so that neither loop spins.
             producer.poll(timeoutMilliseconds: waiting ? 50 : 0)
             let batch = consumer.poll(timeoutMilliseconds: waiting ? 0 : 100)
+            monitor?.health.beginWork()
             for message in batch {
                 handle(message)
             }
@@ -71,6 +80,8 @@ public final class KafkaRelay {
             producer.poll(timeoutMilliseconds: 0)
             applyDeliveryReports()
             storeOffsets()
+            monitor?.health.endWork()
+            monitor?.tick(self)
             if Date().timeIntervalSince(lastCommit) >= configuration.commitInterval {
                 commitStored(synchronous: false)
                 lastCommit = Date()
@@ -84,6 +95,7 @@ public final class KafkaRelay {
     /// Stops fetching, waits for the delivery reports of what was produced,
     /// commits the delivered offsets and leaves the group.
     func shutDown() {
+        monitor?.stopping()
         log.info("stopping: flushing \(producer.outstandingCount) message(s) in flight")
         flushAndStore(reason: "shutdown")
         commitStored(synchronous: true)
