@@ -43,7 +43,7 @@ struct FilterCommand {
         monitor.logStart(options: options, expression: expression, threads: threads, key: key, metrics: metricsServer?.address)
 
         let sink: ByteSink
-        let sidecarMetrics = SidecarMetrics()
+        let sidecarMetrics = SidecarOutput.makeMetrics(options: options, exportsMetrics: metricsServer != nil)
         do {
             var outputOptions = OutputOptions()
             outputOptions.allowSymlink = options.allowsOutputSymlink

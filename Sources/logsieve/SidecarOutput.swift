@@ -1,4 +1,5 @@
 import LogsieveIO
+import LogsieveObservability
 
 /// Opens the filter's output: standard output or a file (`Outputs`), a
 /// rotated file (`--rotate-bytes`) or a socket (`-o tcp://…`, `-o unix:…`).
@@ -24,6 +25,21 @@ enum SidecarOutput {
         (sink as? SocketSink)?.bytesDelivered ?? written
     }
 
+    /// Creates the counters of a run. With `--metrics`, and when the run
+    /// listens, follows or sends to a socket, they are copied into the
+    /// metrics registry as they change.
+    static func makeMetrics(options: FilterOptions, exportsMetrics: Bool) -> SidecarMetrics {
+        let sendsToSocket = options.output.map { SocketAddress($0) != nil } ?? false
+        guard exportsMetrics && (options.sidecar.usesEventLoop || sendsToSocket) else { return SidecarMetrics() }
+        return SidecarMetrics { counters in
+            MetricsRegistry.shared.update { updater in
+                updater.set(.connectionsAccepted, to: counters.connectionsAccepted)
+                updater.set(.connectionsOpen, to: counters.connectionsOpen)
+                updater.set(.outputReconnects, to: counters.outputReconnects)
+            }
+        }
+    }
+
     /// Prints the sidecar counters for `--stats`.
     static func printStats(_ counters: SidecarCounters) {
         let lines = [
@@ -31,14 +47,14 @@ enum SidecarOutput {
             "sidecar bytes: \(counters.bytesReceived) received, \(counters.bytesSent) sent to the output socket",
             "rotations: \(counters.inputRotations) of followed files, \(counters.outputRotations) of the output; output reconnects: \(counters.outputReconnects)",
         ]
-        for line in lines { Diagnostics.write("logsieve: stats: \(line)\n") }
+        for line in lines { Diagnostics.report("stats: \(line)") }
     }
 }
 
 extension Diagnostics {
     /// Writes a line about the state of the process, such as the address it
-    /// listens on, to stderr. It never contains event content.
+    /// listens on, at any `--log-level`. It never contains event content.
     static func notice(_ message: String) {
-        write("logsieve: \(message)\n")
+        report(message)
     }
 }

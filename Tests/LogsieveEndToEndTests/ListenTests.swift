@@ -78,6 +78,29 @@ import Glibc
         #expect(result.errors.contains("connections: 3 accepted"))
     }
 
+    @Test func connectionMetricsExported() throws {
+        let run = try InteractiveRun(["--no-redact", "--listen", "tcp://127.0.0.1:0", "--metrics", "tcp://127.0.0.1:0",
+                                      "--log-level", "info"])
+        let port = try #require(run.listeningPort())
+        let metricsPort = try HTTPProbe.metricsPort(in: { run.errorsSoFar })
+        let first = try TestClient(tcpPort: port)
+        let second = try TestClient(tcpPort: port)
+        #expect(first.send("{\"c\":1}\n"))
+        #expect(second.send("{\"c\":2}\n"))
+        #expect(run.readLines(2).count == 2)
+        first.close()
+
+        let response = try HTTPProbe.waitFor(port: metricsPort, path: "/metrics") { response in
+            ExpositionCheck(response.body).samples["logsieve_connections_open"] == 1
+        }
+        let samples = ExpositionCheck(response.body).samples
+        #expect(samples["logsieve_connections_accepted_total"] == 2)
+        #expect(samples["logsieve_connections_open"] == 1)
+        #expect(samples["logsieve_output_reconnects_total"] == 0)
+        second.close()
+        #expect(run.terminate().exitStatus == 0)
+    }
+
     @Test func idleTimeoutClosesSilentClient() throws {
         let run = try InteractiveRun(["--no-redact", "--listen", "tcp://127.0.0.1:0", "--idle-timeout", "0.5", "--stats"])
         let port = try #require(run.listeningPort())

@@ -26,11 +26,21 @@ public struct SidecarCounters: Sendable, Equatable {
 /// The shared, lock-protected `SidecarCounters` of one run.
 public final class SidecarMetrics: Sendable {
     private let counters = Mutex(SidecarCounters())
+    private let observer: (@Sendable (SidecarCounters) -> Void)?
 
-    public init() {}
+    /// `observer` receives the counters after every update, such as a
+    /// metrics registry that copies them, and once at the start.
+    public init(observer: (@Sendable (SidecarCounters) -> Void)? = nil) {
+        self.observer = observer
+        observer?(SidecarCounters())
+    }
 
     public func update(_ body: (inout SidecarCounters) -> Void) {
-        counters.withLock { body(&$0) }
+        let updated = counters.withLock { counters in
+            body(&counters)
+            return counters
+        }
+        observer?(updated)
     }
 
     /// A copy of the counters at this moment.
