@@ -19,7 +19,7 @@ enum SidecarOutput {
         return try Outputs.open(path: path, options: options)
     }
 
-    /// Bytes of the output that reached their destination: for a socket,
+    /// Returns the bytes of the output that reached their destination: for a socket,
     /// what the kernel accepted; otherwise everything written.
     static func deliveredBytes(_ sink: ByteSink, written: Int) -> Int {
         (sink as? SocketSink)?.bytesDelivered ?? written
