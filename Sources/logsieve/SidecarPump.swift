@@ -98,16 +98,22 @@ final class SidecarPump {
             let file = FollowedFile(path: path, resume: saved)
             let framer = NDJSONFramer(maxLineBytes: maxLineBytes, readSize: 256 * 1024)
             followers.append(Follower(file: file, framer: framer, statePath: statePath, savedPosition: saved))
-            Diagnostics.notice(saved == nil ? "following \(path) from its start"
-                                            : "following \(path) from the remembered position")
         }
     }
 
     /// Reads until a stop signal, then drains: it stops accepting, reads
     /// what the clients already sent, and writes every complete line.
     func run() throws -> Int32 {
-        for follower in followers where follower.file.openIfPresent() {
+        for follower in followers {
+            let path = follower.file.path
+            guard follower.file.openIfPresent() else {
+                Diagnostics.notice("following \(path), which does not exist yet")
+                continue
+            }
             follower.framer.startInput()
+            let offset = follower.file.readOffset
+            Diagnostics.notice(offset > 0 ? "following \(path) from the remembered position, offset \(offset)"
+                                          : "following \(path) from its start")
         }
         var nextFollowCheck = ContinuousClock.now
         while StopSignal.current == nil {
