@@ -27,8 +27,6 @@ public struct MetricName: Sendable, Hashable {
         "logsieve_enrichment_events_total", .counter, "Identity-provider events the enrich stage recognized.")
 
     // Sidecar inputs, outputs and configuration, counted by those components.
-    // TODO: nothing increments the connection and reconnect metrics yet,
-    // because --listen and socket outputs are not built.
     // A family appears in /metrics once its first sample is set.
     public static let configReloads = MetricName(
         "logsieve_config_reloads_total", .counter, "Configuration reloads, by result (success or failure).")

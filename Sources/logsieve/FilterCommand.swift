@@ -34,10 +34,12 @@ struct FilterCommand {
         monitor.logStart(options: options, expression: expression, threads: threads, key: key, metrics: metricsServer?.address)
 
         let sink: ByteSink
+        let sidecarMetrics = SidecarOutput.makeMetrics(options: options, exportsMetrics: metricsServer != nil)
         do {
             var outputOptions = OutputOptions()
             outputOptions.allowSymlink = options.allowsOutputSymlink
-            sink = try Outputs.open(path: options.output, options: outputOptions)
+            sink = try SidecarOutput.open(path: options.output, options: outputOptions, sidecar: options.sidecar,
+                                          metrics: sidecarMetrics)
         } catch {
             if error.reason == .refusedSymlink {
                 throw RuntimeFailure("\(error.description); pass --force-output to write through the link")
@@ -49,16 +51,33 @@ struct FilterCommand {
         let writer = OutputWriter(sink: sink, threshold: Self.flushThreshold)
         if metricsServer != nil { writer.didFlush = monitor.bytesWritten }
         var status: Int32
+        var sidecarPump: SidecarPump? = nil
         do {
             stateFile.file?.startPeriodicWrites()
             defer { stateFile.file?.stopPeriodicWrites() }
-            status = try pump(into: writer, processor: processor, monitor: monitor) { body in
+            let process: (() -> Void) -> Void = { body in
                 monitor.runBatch({
                     if let file = stateFile.file { file.whileChanging(body) } else { body() }
                 }, processor: processor, writer: writer, enricher: stateFile.enricher)
             }
+            if options.sidecar.usesEventLoop {
+                let eventLoop = SidecarPump(
+                    options: options, processor: processor, writer: writer, metrics: sidecarMetrics,
+                    deliveredBytes: { SidecarOutput.deliveredBytes(sink, written: writer.bytesWritten) }, process: process)
+                sidecarPump = eventLoop
+                try eventLoop.start()
+                monitor.inputOpened(options.sidecar.inputDescription)
+                status = try eventLoop.run()
+            } else {
+                status = try pump(into: writer, processor: processor, monitor: monitor, process: process)
+            }
             try writer.flush()
             try sink.close()
+            sidecarPump?.saveDeliveredPositions()
+            if let socket = sink as? SocketSink, socket.undeliveredLines > 0 {
+                Diagnostics.error("\(socket.undeliveredLines) event(s) could not be delivered to \(socket.name) within --drain-timeout (\(options.sidecar.drainTimeout) s)")
+                status = ExitStatus.failure
+            }
             stateFile.file?.stopPeriodicWrites()
             try stateFile.file?.write()
         } catch let error as IOFailure {
@@ -72,7 +91,11 @@ struct FilterCommand {
         }
         let bytesOut = writer.bytesWritten
         if let signal = StopSignal.current {
-            Diagnostics.warn("stopped by signal \(signal) after \(processor.stats.eventsIn) events; the rest of the input was not read")
+            if options.sidecar.usesEventLoop {
+                Diagnostics.notice("stopped by signal \(signal) after \(processor.stats.eventsIn) events; every complete line received was written")
+            } else {
+                Diagnostics.warn("stopped by signal \(signal) after \(processor.stats.eventsIn) events; the rest of the input was not read")
+            }
             // Orchestrators expect 0 after SIGTERM, shells 130 after SIGINT.
             if signal == SIGINT { status = 128 + SIGINT }
         }
@@ -81,6 +104,9 @@ struct FilterCommand {
             StatsReport.print(processor.stats, counts: processor.counts, bytesOut: bytesOut,
                               seconds: Date().timeIntervalSince(started))
             if let enricher = stateFile.enricher { StatsReport.print(enricher.stats) }
+            if options.sidecar.usesEventLoop || sink is SocketSink || options.sidecar.rotateBytes != nil {
+                SidecarOutput.printStats(sidecarMetrics.snapshot)
+            }
         }
         if options.failsOnInvalid && processor.stats.invalidRecords > 0 && status == ExitStatus.success {
             Diagnostics.error("\(processor.stats.invalidRecords) input record(s) were not valid JSON (--fail-on-invalid)")

@@ -34,6 +34,7 @@ struct FilterOptions {
     var failsOnInvalid = false
     var printsStats = false
     var enrich = EnrichOptions()
+    var sidecar = SidecarOptions()
     var observability = ObservabilityOptions()
     /// Threads that process records; the default is the number of cores.
     var threads = max(1, ProcessInfo.processInfo.activeProcessorCount)
@@ -101,6 +102,7 @@ struct FilterOptions {
             case "--threads":
                 options.threads = try OptionValue.threads(try value(for: name))
             default:
+                if try options.sidecar.parse(name, value: { () throws(UsageError) in try value(for: name) }) { continue }
                 let isEnrichOption = try options.enrich.parse(name) { () throws(UsageError) in try value(for: name) }
                 guard !isEnrichOption else { continue }
                 let isObservabilityOption = try options.observability.parse(name) { () throws(UsageError) in
@@ -117,6 +119,7 @@ struct FilterOptions {
             positionals.removeFirst()
         }
         options.inputs = positionals
+        try options.sidecar.validate(inputs: options.inputs, output: options.output)
         return options
     }
 

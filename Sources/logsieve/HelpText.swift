@@ -76,6 +76,33 @@ enum HelpText {
                                pipeline with redact after enrich runs on one
           --stats              print counts and throughput to stderr at the end
 
+    Sidecar inputs and outputs (instead of FILE arguments):
+          --listen ADDR        accept NDJSON on tcp://HOST:PORT or
+                               unix:/path.sock from many clients at once;
+                               repeatable; port 0 picks a free port, and the
+                               address is printed on stderr
+          --socket-mode MODE   octal mode of Unix socket files (default: 600)
+          --max-connections N  clients served at once; more wait to be
+                               accepted (default: 256)
+          --idle-timeout S     close a client silent for S seconds
+                               (default: 300)
+          --follow FILE        read FILE as it grows, across rotation and
+                               truncation (as tail -F); repeatable; with
+                               --state-dir, resume where the last run stopped
+      -o tcp://HOST:PORT, -o unix:/path.sock
+                               send the output to a socket, reconnecting with
+                               backoff; input pauses while the buffer is full
+          --output-buffer-bytes N
+                               the most the output socket buffers, in bytes
+                               with an optional K, M or G suffix (default: 4M)
+          --drain-timeout S    at the end, wait up to S seconds for the output
+                               socket to take the rest (default: 10); events
+                               not delivered are counted and the exit status
+                               is 1
+          --rotate-bytes N     with -o FILE: append, and rename FILE to FILE.1
+                               before it would exceed N bytes (at a line end)
+          --rotate-keep K      keep FILE.1 to FILE.K (default: 5)
+
     Enrich options (thresholds in event time):
           --event-root PATH    read the provider's event at PATH, e.g. .detail
                                for EventBridge; the flags go on the outer event
@@ -84,7 +111,8 @@ enum HelpText {
                                database (City, Country or ASN); repeatable
           --state-dir DIR      load the session and user state from DIR at
                                start and save it there (mode 0600); needs a
-                               fixed key (--key-file or the variables above)
+                               fixed key (--key-file or the variables above);
+                               also holds the --follow positions
           --state-interval S   save changed state every S seconds, also while
                                input is idle (default: 60; 0: after every batch)
           --trusted-cidr NET   never raise network flags for NET; repeatable

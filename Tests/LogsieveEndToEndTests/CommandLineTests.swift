@@ -94,8 +94,9 @@ import Testing
     /// Every option that the parser accepts, read from its source, so an
     /// option added without help text fails here.
     @Test func helpNamesEveryOption() throws {
-        let source = try String(
-            contentsOfFile: Binaries.packageRoot + "/Sources/logsieve/FilterOptions.swift", encoding: .utf8)
+        let source = try ["FilterOptions.swift", "SidecarOptions.swift"].map { file in
+            try String(contentsOfFile: Binaries.packageRoot + "/Sources/logsieve/" + file, encoding: .utf8)
+        }.joined(separator: "\n")
         let parsed = source.split(separator: "\n")
             .filter { $0.trimmingCharacters(in: .whitespaces).hasPrefix("case \"-") }
             .flatMap { line in line.split(separator: "\"").filter { $0.hasPrefix("-") }.map(String.init) }

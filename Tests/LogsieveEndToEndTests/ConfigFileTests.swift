@@ -23,7 +23,7 @@ struct ConfigFileTests {
               patterns:
                 - {name: broken, regex: '(unclosed', kind: token}
             input:
-              listen: tcp://127.0.0.1:7000
+              max_connections: 0
 
             """)
         let result = try runLogsieve(["config", "check", path])
@@ -33,7 +33,7 @@ struct ConfigFileTests {
             "\(path):3:3: unknown key 'redaction.redact_kyes'; did you mean 'redaction.redact_keys'?",
             "\(path):5:28: redaction.replace: unknown secret kind 'pasword'; kinds: default, \(allKindNames)",
             "\(path):7:29: pattern 'broken': invalid regular expression at offset 9: missing closing parenthesis",
-            "\(path):9:11: 'input.listen' is reserved for --listen, which this version of logsieve does not have",
+            "\(path):9:20: input.max_connections: --max-connections expects a number from 1 to 65536, not '0'",
         ])
         #expect(result.output.isEmpty)
     }

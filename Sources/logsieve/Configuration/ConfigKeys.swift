@@ -30,19 +30,15 @@ struct ConfigKey: Sendable {
     let environment: String?
     /// Whether a SIGHUP reload can change it; the others need a restart.
     let reloadable: Bool
-    /// Keys reserved for options that this version does not have yet. A
-    /// file that sets one is rejected, so that it does not run without them.
-    let reserved: Bool
 
     init(_ path: String, _ option: String, _ shape: Shape = .value, _ command: Command = .filter,
-         environment: String? = nil, reloadable: Bool = false, reserved: Bool = false) {
+         environment: String? = nil, reloadable: Bool = false) {
         self.path = path
         self.option = option
         self.shape = shape
         self.command = command
         self.environment = environment
         self.reloadable = reloadable
-        self.reserved = reserved
     }
 
     static let all: [ConfigKey] = [
@@ -74,12 +70,17 @@ struct ConfigKey: Sendable {
         // Inputs, output and the process.
         ConfigKey("input.format", "--input-format", environment: "LOGSIEVE_INPUT_FORMAT"),
         ConfigKey("input.split", "--split", environment: "LOGSIEVE_SPLIT"),
-        ConfigKey("input.listen", "--listen", reserved: true),
-        ConfigKey("input.follow", "--follow", reserved: true),
+        ConfigKey("input.listen", "--listen", .list),
+        ConfigKey("input.follow", "--follow"),
+        ConfigKey("input.socket_mode", "--socket-mode"),
+        ConfigKey("input.max_connections", "--max-connections"),
+        ConfigKey("input.idle_timeout", "--idle-timeout"),
         ConfigKey("output.path", "--output", environment: "LOGSIEVE_OUTPUT"),
         ConfigKey("output.force", "--force-output", .flag(emittedWhen: true)),
-        ConfigKey("output.rotate_bytes", "--rotate-bytes", reserved: true),
-        ConfigKey("output.rotate_keep", "--rotate-keep", reserved: true),
+        ConfigKey("output.rotate_bytes", "--rotate-bytes"),
+        ConfigKey("output.rotate_keep", "--rotate-keep"),
+        ConfigKey("output.buffer_bytes", "--output-buffer-bytes"),
+        ConfigKey("output.drain_timeout", "--drain-timeout"),
         ConfigKey("metrics.listen", "--metrics"),
         ConfigKey("log.format", "--log-format"),
         ConfigKey("log.level", "--log-level"),

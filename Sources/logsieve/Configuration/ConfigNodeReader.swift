@@ -43,10 +43,6 @@ struct ConfigNodeReader {
     // MARK: Rows that stand for one option
 
     private func readRow(_ row: ConfigKey, _ node: YAMLNode, into file: inout ConfigFile) {
-        if row.reserved {
-            file.errors.append(ConfigError(mark: node.mark, message: "'\(row.path)' is reserved for \(row.option), which this version of logsieve does not have"))
-            return
-        }
         var arguments: [String] = []
         switch row.shape {
         case .value:

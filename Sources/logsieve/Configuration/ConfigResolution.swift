@@ -78,7 +78,7 @@ enum ConfigResolution {
     /// Returns the options that the `LOGSIEVE_*` variables of the filter command set.
     static func environmentArguments(_ environment: [String: String]) throws(UsageError) -> [String] {
         var arguments: [String] = []
-        var rows = ConfigKey.all.filter { $0.command == .filter && $0.environment != nil && !$0.reserved }
+        var rows = ConfigKey.all.filter { $0.command == .filter && $0.environment != nil }
         rows.append(ConfigKey("redaction.replace", "--replace", environment: ReplacementVariable.name))
         for row in rows {
             guard let variable = row.environment, let value = environment[variable], !value.isEmpty else { continue }
