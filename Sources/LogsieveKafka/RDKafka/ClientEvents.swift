@@ -18,6 +18,9 @@ final class ClientEvents {
     var deliveryReports: [DeliveryReport] = []
     /// Called from inside the consumer poll when partitions are assigned or revoked.
     var rebalanceHandler: ((RebalanceEvent) -> Void)?
+    /// Called before an assignment is applied; returns the offsets to start
+    /// reading from where they differ from the committed ones.
+    var assignmentOffsets: (([TopicPartition]) -> [TopicPartition: Int64])?
     /// Partitions of the last failed commit, for the log.
     var commitFailures = 0
     /// Errors that librdkafka reports and recovers from itself, by name.
@@ -103,6 +106,9 @@ func logsieveKafkaRebalanceCallback(
     let list = TopicPartitionList.partitions(of: partitions)
     switch code {
     case RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS:
+        if let offsets = context.assignmentOffsets?(list), !offsets.isEmpty {
+            TopicPartitionList.setOffsets(offsets, in: partitions)
+        }
         if cooperative {
             if let error = rd_kafka_incremental_assign(handle, partitions) {
                 let wrapped = KafkaError(consuming: error, context: "incremental assign failed")

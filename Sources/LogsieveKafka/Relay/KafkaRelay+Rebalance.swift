@@ -42,6 +42,7 @@ extension KafkaRelay {
         } catch {
             log.warning("\(error.description) before revocation; the next owner reads from the last committed offset, so some messages repeat")
         }
+        checkpointState(partitions, reason: "revocation")
         for topicPartition in partitions {
             guard let state = stateByPartition[topicPartition] else { continue }
             state.isAssigned = false

@@ -26,6 +26,8 @@ public final class KafkaRelay {
     var hasBeenAssigned = false
     /// The first delivery or produce failure that the relay cannot retry.
     var stopError: KafkaError?
+    /// Per-partition enrich state in `--state-topic`, if configured.
+    var stateTopic: StateTopicCoordinator?
 
     public init(configuration: RelayConfiguration, sanitizer: EventSanitizer, log: KafkaLog) throws(KafkaError) {
         var relayLog = log
@@ -39,6 +41,7 @@ public final class KafkaRelay {
         consumer = try KafkaConsumer(properties: configuration.consumerProperties(), log: relayLog, batchSize: configuration.batchSize)
         producerMessageLimit = producerProperties["message.max.bytes"] ?? producerMessageLimit
         consumer.events.rebalanceHandler = { [unowned self] event in self.handleRebalance(event) }
+        try setUpStateTopic()
     }
 
     /// Runs until `shouldStop` returns true or an error stops the relay,
@@ -49,6 +52,7 @@ public final class KafkaRelay {
         if let deadLetter = configuration.deadLetterTopic {
             deadLetterPartitions = try producer.partitionCount(of: deadLetter, timeoutMilliseconds: 10_000)
         }
+        try stateTopic?.checkTopic(inputTopic: configuration.sourceTopics[0])
         try consumer.subscribe(configuration.sourceTopics)
         log.info("relay started: \(configuration.sourceTopics.joined(separator: ",")) -> \(configuration.destinationTopic)",
                  [("kafka.output.partitions", String(destinationPartitions)), ("kafka.properties", configuration.properties.maskedDescription)])
@@ -75,6 +79,7 @@ public final class KafkaRelay {
                 commitStored(synchronous: false)
                 lastCommit = Date()
             }
+            checkpointStateIfDue()
         }
         shutDown()
         if let stopError { throw stopError }
