@@ -103,6 +103,16 @@ enum KafkaCommand {
           --batch-size N       messages per consumer batch (default: 4096)
           --log-level LEVEL    error, warning, info (default) or debug
                                [LOGSIEVE_KAFKA_LOG_LEVEL]
+          --exactly-once       one transaction per consumer batch: the output
+                               messages and the input offsets after them, so
+                               that read_committed readers see each input
+                               message's output once; transactional.id is
+                               logsieve-GROUP-INSTANCE [LOGSIEVE_KAFKA_EXACTLY_ONCE=1]
+          --instance-id ID     INSTANCE above, stable across restarts of this
+                               member (e.g. a StatefulSet pod name), so that a
+                               restart fences the open transaction of the old
+                               process (default: host name and process id)
+                               [LOGSIEVE_KAFKA_INSTANCE_ID]
           --key-by PATH        set each output message's key to the value at
                                PATH in the sanitized event (e.g. .actor.id),
                                read after redaction, so a redacted value keys

@@ -1,3 +1,4 @@
+import Foundation
 import LogsieveCore
 import LogsieveKafka
 
@@ -22,6 +23,8 @@ struct KafkaOptions {
         static let logLevel = "LOGSIEVE_KAFKA_LOG_LEVEL"
         static let keyBy = "LOGSIEVE_KAFKA_KEY_BY"
         static let stateTopic = "LOGSIEVE_KAFKA_STATE_TOPIC"
+        static let exactlyOnce = "LOGSIEVE_KAFKA_EXACTLY_ONCE"
+        static let instanceID = "LOGSIEVE_KAFKA_INSTANCE_ID"
         /// `LOGSIEVE_KAFKA_X_SASL_PASSWORD=…` sets `sasl.password`.
         static let propertyPrefix = "LOGSIEVE_KAFKA_X_"
     }
@@ -39,6 +42,8 @@ struct KafkaOptions {
         var logLevelText = environment[Variable.logLevel]
         var keyByText = environment[Variable.keyBy]
         var stateTopic = environment[Variable.stateTopic]
+        var exactlyOnce = ["1", "true", "yes"].contains(environment[Variable.exactlyOnce]?.lowercased() ?? "")
+        var instanceID = environment[Variable.instanceID]
         var commandLineProperties = KafkaProperties()
         var numbers: [String: Double] = [:]
         var rest: [String] = []
@@ -71,6 +76,8 @@ struct KafkaOptions {
             case "--log-level": logLevelText = try value(for: name, inline: inline)
             case "--key-by": keyByText = try value(for: name, inline: inline)
             case "--state-topic": stateTopic = try value(for: name, inline: inline)
+            case "--exactly-once": exactlyOnce = true
+            case "--instance-id": instanceID = try value(for: name, inline: inline)
             case "--commit-interval", "--flush-timeout", "--batch-size", "--checkpoint-interval", "--restore-timeout":
                 let text = try value(for: name, inline: inline)
                 guard let number = Double(text), number > 0, number <= 1_000_000 else {
@@ -131,6 +138,14 @@ struct KafkaOptions {
         if let number = numbers["--commit-interval"] { relay.commitInterval = number }
         if let number = numbers["--flush-timeout"] { relay.flushTimeout = number }
         if let number = numbers["--batch-size"] { relay.batchSize = max(1, Int(number)) }
+        if properties["transactional.id"] != nil {
+            throw UsageError("transactional.id is set by --exactly-once from the group and --instance-id; remove -X transactional.id")
+        }
+        if exactlyOnce {
+            relay.transactionalID = "logsieve-\(group)-\(instanceID ?? defaultInstanceID())"
+        } else if instanceID != nil {
+            throw UsageError("--instance-id needs --exactly-once")
+        }
         if let keyByText, !keyByText.isEmpty {
             do {
                 relay.keyPath = try JSONPath.parse(keyByText)
@@ -164,5 +179,13 @@ struct KafkaOptions {
             throw UsageError("logsieve kafka writes to the --to topic; -o is not available")
         }
         return options
+    }
+
+    /// The host name and process id: unique among running instances, but new
+    /// on each restart, so an open transaction of a killed process is not
+    /// fenced and holds back read_committed readers until
+    /// `transaction.timeout.ms` (librdkafka default 60 s) aborts it.
+    static func defaultInstanceID() -> String {
+        "\(ProcessInfo.processInfo.hostName)-\(getpid())"
     }
 }

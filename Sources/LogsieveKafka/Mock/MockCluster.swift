@@ -12,6 +12,8 @@ public final class MockCluster {
         case joinGroup = 11
         case heartbeat = 12
         case syncGroup = 14
+        case addPartitionsToTxn = 24
+        case endTxn = 26
     }
 
     /// Broker errors to inject, by their protocol names.
@@ -23,6 +25,8 @@ public final class MockCluster {
         case rebalanceInProgress
         /// The broker drops the connection.
         case transport
+        /// A transactional request is not authorized; the transaction must be aborted.
+        case topicAuthorizationFailed
 
         var code: rd_kafka_resp_err_t {
             switch self {
@@ -32,6 +36,7 @@ public final class MockCluster {
             case .coordinatorNotAvailable: RD_KAFKA_RESP_ERR_COORDINATOR_NOT_AVAILABLE
             case .rebalanceInProgress: RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS
             case .transport: RD_KAFKA_RESP_ERR__TRANSPORT
+            case .topicAuthorizationFailed: RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED
             }
         }
     }

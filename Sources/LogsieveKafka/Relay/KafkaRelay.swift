@@ -57,6 +57,16 @@ public final class KafkaRelay {
         log.info("relay started: \(configuration.sourceTopics.joined(separator: ",")) -> \(configuration.destinationTopic)",
                  [("kafka.output.partitions", String(destinationPartitions)), ("kafka.properties", configuration.properties.maskedDescription)])
 
+        if configuration.exactlyOnce {
+            do {
+                try runTransactions(shouldStop: shouldStop)
+            } catch {
+                stopError = stopError ?? error
+            }
+            shutDown()
+            if let stopError { throw stopError }
+            return summary
+        }
         var lastCommit = Date()
         while !shouldStop() {
             if let fatal = consumer.events.fatalError ?? producer.events.fatalError {
