@@ -181,7 +181,7 @@ struct KafkaOptions {
         return options
     }
 
-    /// The host name and process id: unique among running instances, but new
+    /// Returns the host name and process id: unique among running instances, but new
     /// on each restart, so an open transaction of a killed process is not
     /// fenced and holds back read_committed readers until
     /// `transaction.timeout.ms` (librdkafka default 60 s) aborts it.

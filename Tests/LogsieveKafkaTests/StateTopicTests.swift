@@ -30,8 +30,8 @@ enum IdentityEvents {
         return result
     }
 
-    /// The `logsieve` member of each enriched event by `uuid`, as sorted JSON
-    /// text, or "none"; lines without a `uuid` are left out.
+    /// Returns the `logsieve` member of each event by `uuid`, as sorted JSON
+    /// text, or "none". Lines without a `uuid` are left out.
     static func flags(_ values: [String]) -> [String: String] {
         var result: [String: String] = [:]
         for line in values {

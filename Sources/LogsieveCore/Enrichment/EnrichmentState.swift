@@ -74,8 +74,8 @@ extension Enricher {
     /// Throws on the first entity that cannot be decoded.
     ///
     /// NOTE: the recency order is rebuilt from each entry's last-seen event
-    /// time, which is the order of use except where late events touched an
-    /// entry; it only decides which entry is evicted first at `--max-sessions`.
+    /// time, which differs from the order of use where late events touched an
+    /// entry. It only decides which entry `--max-sessions` evicts first.
     public func makeState(entities: [EnrichmentEntity], watermark: Double?) throws(SnapshotError) -> EnrichmentState {
         var sessions: [(SessionMAC, SessionState)] = []
         var users: [(SessionMAC, UserState)] = []

@@ -75,7 +75,7 @@ extension KafkaRelay {
         }
     }
 
-    /// Aborts the open transaction, forgets what it sent, moves each
+    /// Aborts the open transaction, drops its delivery reports, moves each
     /// partition back to its first message in it, and rebuilds those
     /// partitions' enrich state when `--state-topic` keeps it.
     private func abortAndRewind(_ rewind: [(TopicPartition, Int64)], timeout: Int32) throws(KafkaError) {

@@ -25,15 +25,15 @@ extension KafkaRelay {
         return stateTopic.restore(partitions, committed: committed)
     }
 
-    /// Whether every consumed message of the partition was delivered, so
-    /// that its state and its offset agree.
+    /// Returns whether every consumed message of the partition was delivered,
+    /// so that its state and its offset agree.
     private func isSettled(_ topicPartition: TopicPartition) -> Bool {
         guard let state = stateByPartition[topicPartition], state.isAssigned else { return false }
         return state.progress.inFlightCount == 0 && state.waiting.isEmpty
     }
 
-    /// Checkpoints `partitions` and forgets their state; called on
-    /// revocation, after their offsets were committed.
+    /// Checkpoints `partitions` and drops their state. Revocation calls it
+    /// after the partitions' offsets were committed.
     func checkpointState(_ partitions: [TopicPartition], reason: String) {
         guard let stateTopic else { return }
         stateTopic.checkpoint(partitions, isSettled: isSettled, reason: reason)
@@ -48,7 +48,7 @@ extension KafkaRelay {
         stateTopic.checkpoint(states.filter(\.isAssigned).map(\.topicPartition), isSettled: isSettled, reason: "periodic")
     }
 
-    /// The `--key-by` value of a sanitized event, or nil to keep the input key.
+    /// Returns the `--key-by` value of a sanitized event, or nil to keep the input key.
     func eventKey(_ value: MessageBytes) -> MessageBytes? {
         guard let path = configuration.keyPath, case .borrowed(let bytes) = value else { return nil }
         return EventKey.value(at: path, in: bytes, maxDepth: sanitizer.processor.redactor.configuration.maxDepth).map { .owned($0) }

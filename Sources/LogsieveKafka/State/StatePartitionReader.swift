@@ -2,7 +2,7 @@ import CRdKafka
 import Foundation
 import LogsieveCore
 
-/// What a state partition contains, as of its last checkpoint marker.
+/// The content of a state partition as of its last checkpoint marker.
 struct RestoredPartition {
     /// The latest value of each entity written before the last marker, in
     /// the order of their latest writes. Entities deleted by a tombstone are absent.

@@ -14,7 +14,7 @@ import LogsieveCore
 /// replays the input from the marker's offset up to the committed offset
 /// into the state only, without output.
 final class StateTopicCoordinator {
-    /// One input partition's state and what the state topic holds of it.
+    /// One input partition's state and what the state topic contains of it.
     final class PartitionEnrichment {
         let topicPartition: TopicPartition
         let state: EnrichmentState
@@ -55,9 +55,9 @@ final class StateTopicCoordinator {
 
     /// Checks that the state topic exists with a partition for each input partition.
     ///
-    /// NOTE: `cleanup.policy=compact` cannot be checked here (the mock cluster
-    /// has no DescribeConfigs); without it the broker deletes old checkpoints
-    /// by retention, and a partition idle for longer than that loses its state.
+    /// NOTE: `cleanup.policy=compact` is not checked, because the mock cluster
+    /// has no DescribeConfigs. Without it the broker deletes old checkpoints
+    /// by retention, so a partition idle for longer than that loses its state.
     func checkTopic(inputTopic: String) throws(KafkaError) {
         let inputCount = try producer.partitionCount(of: inputTopic, timeoutMilliseconds: 10_000)
         let advice = "create the state topic \(configuration.topic) with \(inputCount) partitions (one per partition of \(inputTopic)) and cleanup.policy=compact, e.g. kafka-topics.sh --create --topic \(configuration.topic) --partitions \(inputCount) --config cleanup.policy=compact"
@@ -72,8 +72,8 @@ final class StateTopicCoordinator {
         }
     }
 
-    /// Makes the state of `relayState`'s partition the enricher's before one
-    /// of its messages is handled, and records that its event is in the state.
+    /// Activates the partition's state in the enricher before one of its
+    /// messages is handled, and records that the message's event is in it.
     func willHandle(_ topicPartition: TopicPartition, offset: Int64) {
         if active?.topicPartition != topicPartition {
             let entry = partitions[topicPartition] ?? makeEmpty(topicPartition)
@@ -91,7 +91,7 @@ final class StateTopicCoordinator {
 
     var isCheckpointDue: Bool { Date().timeIntervalSince(lastCheckpoint) >= configuration.checkpointInterval }
 
-    /// Forgets revoked partitions; their next owner restores them from the topic.
+    /// Drops the state of revoked partitions, which their next owner restores from the topic.
     func forget(_ revoked: [TopicPartition]) {
         for topicPartition in revoked { partitions[topicPartition] = nil }
         if let active, revoked.contains(active.topicPartition) { self.active = nil }
