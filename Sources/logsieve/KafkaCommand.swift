@@ -131,7 +131,9 @@ enum KafkaCommand {
                                revocation and shutdown checkpoint too
           --restore-timeout S  seconds that restoring one partition may take
                                (default: 120); after it, the state read so far
-                               is used and an error is logged
+                               is used and an error is logged. Restores run in
+                               the rebalance callback: keep their total under
+                               max.poll.interval.ms (default 300000)
 
     A fingerprint key is required (--key-file, LOGSIEVE_HMAC_KEY_FILE or
     LOGSIEVE_HMAC_KEY), so that every instance writes the same fingerprints.

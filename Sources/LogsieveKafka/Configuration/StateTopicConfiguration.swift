@@ -10,6 +10,10 @@ public struct StateTopicConfiguration: Sendable {
     public var checkpointInterval: Double = 30
     /// Seconds that restoring one partition (reading its state partition and
     /// replaying the input up to the committed offset) may take.
+    ///
+    /// NOTE: restores run inside the rebalance callback, one partition after
+    /// another. Together they must finish within `max.poll.interval.ms`
+    /// (librdkafka default 300 s), or the group drops the member.
     public var restoreTimeout: Double = 120
 
     public init(topic: String) {
