@@ -41,6 +41,35 @@ struct ExactlyOnceTests {
         #expect(Set(output.compactMap(sequenceNumber)).count == input.count, "every message after the rewind")
     }
 
+    @Test func abortRestoresEnrichState() throws {
+        let cluster = try TestCluster(partitions: 1, topics: ["raw", "clean", "state"])
+        let events = IdentityEvents.make(partitions: 1)
+        let expected = try IdentityEvents.filterFlags(events)
+        // The second transaction is aborted. No periodic checkpoint runs, so
+        // the rewind must rebuild the state from where it started.
+        cluster.mock?.pushRequestErrors(.addPartitionsToTxn, [.none, .topicAuthorizationFailed])
+        try produce(Array(events[..<40]), to: cluster.raw, brokers: cluster.brokers)
+        let relay = try RelayProcess(cluster.relayArguments(group: "abort-state", extra: [
+            "--exactly-once", "--state-topic", "state", "--checkpoint-interval", "3600"]))
+        _ = try readAll(cluster.clean, partitions: 1, brokers: cluster.brokers, expecting: 40, idleSeconds: 20)
+        try produce(Array(events[40...]), to: cluster.raw, brokers: cluster.brokers)
+        let output = try readAll(cluster.clean, partitions: 1, brokers: cluster.brokers, expecting: events.count * 3, idleSeconds: 20) { messages in
+            Set(messages.flatMap { IdentityEvents.flags([$0.valueText]).keys }).count == events.count
+        }
+        relay.signal(SIGTERM)
+        #expect(relay.waitForExit() == 0, "\(relay.standardError)")
+        #expect(relay.standardError.contains("aborting and reading its messages again"), "\(relay.standardError)")
+        #expect(relay.standardError.contains("kafka.state.replayed=40"), "\(relay.standardError)")
+        // The rejected AddPartitionsToTxn keeps the aborted messages out of
+        // the partition, so each event appears once, with the uninterrupted flags.
+        #expect(output.count == events.count)
+        for message in output {
+            for (uuid, flags) in IdentityEvents.flags([message.valueText]) {
+                #expect(flags == expected[uuid], "\(uuid) at offset \(message.offset)")
+            }
+        }
+    }
+
     @Test func rejectsTransactionalIdProperty() throws {
         let relay = try RelayProcess(["--brokers", "127.0.0.1:9", "--group", "g", "--from", "a", "--to", "b", "-X", "transactional.id=x"])
         #expect(relay.waitForExit() == 2)

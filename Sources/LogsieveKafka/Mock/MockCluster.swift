@@ -27,6 +27,8 @@ public final class MockCluster {
         case transport
         /// A transactional request is not authorized; the transaction must be aborted.
         case topicAuthorizationFailed
+        /// No error: lets one request through before the next injected error.
+        case none
 
         var code: rd_kafka_resp_err_t {
             switch self {
@@ -37,6 +39,7 @@ public final class MockCluster {
             case .rebalanceInProgress: RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS
             case .transport: RD_KAFKA_RESP_ERR__TRANSPORT
             case .topicAuthorizationFailed: RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED
+            case .none: RD_KAFKA_RESP_ERR_NO_ERROR
             }
         }
     }

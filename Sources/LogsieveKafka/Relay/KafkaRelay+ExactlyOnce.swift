@@ -94,8 +94,11 @@ extension KafkaRelay {
         if let stateTopic {
             // NOTE: without --state-topic the enrich state keeps the effects
             // of the aborted messages, which are read again.
+            // A state that started empty, with no checkpoint yet, is
+            // rebuilt by a replay from where it started.
+            let bases = stateTopic.baseOffsets(Array(positions.keys))
             stateTopic.forget(Array(positions.keys))
-            for (topicPartition, offset) in stateTopic.restore(Array(positions.keys), committed: positions) {
+            for (topicPartition, offset) in stateTopic.restore(Array(positions.keys), committed: positions, replayFrom: bases) {
                 positions[topicPartition] = offset
             }
         }

@@ -22,6 +22,9 @@ final class StateTopicCoordinator {
         var writtenHashes: [String: Int]
         /// One past the last input offset whose event is in the state.
         var nextOffset: Int64?
+        /// The input offset that the state starts from: its checkpoint's, or
+        /// the first one handled when the state started empty.
+        var baseOffset: Int64?
         var checkpointedOffset: Int64?
 
         init(topicPartition: TopicPartition, state: EnrichmentState, writtenHashes: [String: Int]) {
@@ -80,6 +83,7 @@ final class StateTopicCoordinator {
             active = entry
             enricher.activate(entry.state)
         }
+        if active?.baseOffset == nil { active?.baseOffset = offset }
         active?.nextOffset = offset + 1
     }
 
@@ -102,11 +106,14 @@ final class StateTopicCoordinator {
     /// Restores the state of newly assigned partitions and returns the
     /// offsets to start reading from where they differ from the committed
     /// ones. Runs inside the rebalance callback, before the assignment.
-    func restore(_ assigned: [TopicPartition], committed: [TopicPartition: Int64]) -> [TopicPartition: Int64] {
+    /// A partition without a checkpoint starts empty, unless `replayFrom`
+    /// names the offset that its empty state started from.
+    func restore(_ assigned: [TopicPartition], committed: [TopicPartition: Int64],
+                 replayFrom: [TopicPartition: Int64] = [:]) -> [TopicPartition: Int64] {
         var startOffsets: [TopicPartition: Int64] = [:]
         for topicPartition in assigned {
             let committedOffset = committed[topicPartition].flatMap { $0 >= 0 ? $0 : nil }
-            if let start = restore(topicPartition, committedOffset: committedOffset) {
+            if let start = restore(topicPartition, committedOffset: committedOffset, emptyStateBase: replayFrom[topicPartition]) {
                 startOffsets[topicPartition] = start
             }
         }
@@ -114,7 +121,16 @@ final class StateTopicCoordinator {
         return startOffsets
     }
 
-    private func restore(_ topicPartition: TopicPartition, committedOffset: Int64?) -> Int64? {
+    /// The offsets that the states of `partitions` start from.
+    func baseOffsets(_ partitions: [TopicPartition]) -> [TopicPartition: Int64] {
+        var result: [TopicPartition: Int64] = [:]
+        for topicPartition in partitions {
+            if let base = self.partitions[topicPartition]?.baseOffset { result[topicPartition] = base }
+        }
+        return result
+    }
+
+    private func restore(_ topicPartition: TopicPartition, committedOffset: Int64?, emptyStateBase: Int64?) -> Int64? {
         let started = Date()
         let deadline = started.addingTimeInterval(configuration.restoreTimeout)
         let statePartition = TopicPartition(topic: configuration.topic, partition: topicPartition.partition)
@@ -163,6 +179,10 @@ final class StateTopicCoordinator {
                 startOffset = checkpoint.offset
             }
             entry.nextOffset = max(checkpoint.offset, committedOffset ?? checkpoint.offset)
+            entry.baseOffset = checkpoint.offset
+        } else if let base = emptyStateBase, let committedOffset, base < committedOffset {
+            replayed = replay(topicPartition, from: base, to: committedOffset, into: entry, deadline: deadline)
+            entry.baseOffset = base
         }
         let milliseconds = Int(Date().timeIntervalSince(started) * 1000)
         log.info("enrich state restored in \(milliseconds) ms", position + [
