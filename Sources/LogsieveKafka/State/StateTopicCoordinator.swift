@@ -121,7 +121,7 @@ final class StateTopicCoordinator {
         return startOffsets
     }
 
-    /// The offsets that the states of `partitions` start from.
+    /// Returns the offsets that the states of `partitions` start from.
     func baseOffsets(_ partitions: [TopicPartition]) -> [TopicPartition: Int64] {
         var result: [TopicPartition: Int64] = [:]
         for topicPartition in partitions {
