@@ -12,28 +12,58 @@ enum KafkaCommand {
         }
         ShutdownSignals.install()
         let relay: KafkaRelay
+        let processor: EventProcessor
+        let options: KafkaOptions
         do {
-            let options = try KafkaOptions.parse(arguments, environment: environment) { path in
+            let (arguments, file) = try ConfigResolution.kafkaArguments(arguments, environment: environment)
+            var parsed = try KafkaOptions.parse(arguments, environment: environment) { path in
                 FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) }
             }
-            relay = try makeRelay(options, environment: environment)
+            if let file { ConfigResolution.applyKafkaFile(file, to: &parsed.filter, environment: environment) }
+            options = parsed
+            Diagnostics.configure(level: options.logLevel, format: options.filter.observability.logFormat,
+                                  component: "logsieve kafka")
+            (relay, processor) = try makeRelay(options, environment: environment)
         } catch let error as UsageError {
             Diagnostics.usage("kafka: \(error.message)")
             return ExitStatus.usage
+        } catch let error as RuntimeFailure {
+            Diagnostics.error("kafka: \(error.message)")
+            return ExitStatus.failure
         } catch {
             Diagnostics.usage("kafka: \(error)")
             return ExitStatus.usage
         }
         do {
+            if let address = options.filter.observability.metricsAddress {
+                let monitor = RelayMonitor()
+                let metrics = FilterMetrics(enriches: false, countsBytesOut: false)
+                monitor.publishPipelineCounters = {
+                    metrics.publish(processor.stats, counts: processor.redactor.counts, bytesOut: nil, enrichment: nil)
+                }
+                relay.monitor = monitor
+                _ = try MetricsEndpoint.start(address)
+            }
+        } catch {
+            Diagnostics.error((error as? RuntimeFailure)?.message ?? "\(error)")
+            return ExitStatus.failure
+        }
+        Diagnostics.log.info("starting", [("version", Versions.logsieve), ("mode", "kafka"),
+                                          ("pipeline", FilterMonitor.describe((try? options.filter.pipelineExpression()) ?? .init(stages: []))),
+                                          ("threads", "1")])
+        defer { Diagnostics.log.flushRepeats() }
+        do {
             _ = try relay.run { ShutdownSignals.isStopRequested }
             return ExitStatus.success
         } catch {
-            Diagnostics.error("kafka: \(error.description)")
+            Diagnostics.error(error.description)
             return ExitStatus.failure
         }
     }
 
-    private static func makeRelay(_ options: KafkaOptions, environment: [String: String]) throws -> KafkaRelay {
+    /// Returns the relay and the event processor it runs, whose counters
+    /// `--metrics` publishes.
+    private static func makeRelay(_ options: KafkaOptions, environment: [String: String]) throws -> (KafkaRelay, EventProcessor) {
         let filter = options.filter
         let expression = try filter.pipelineExpression()
         let split = try filter.splitPath()
@@ -48,7 +78,7 @@ enum KafkaCommand {
         } catch {
             throw UsageError(error.message)
         }
-        let redactor = Redactor(configuration: filter.redactorConfiguration(), fingerprinter: Fingerprinter(key: key))
+        let redactor = try filter.makeRedactor(key: key)
         // The enrich options (--session-ttl, --max-sessions …) apply here as in the filter.
         let enricher = Enricher(configuration: filter.enrich.configuration, fingerprinter: Fingerprinter(key: key), maxDepth: filter.maxDepth)
         if options.relay.stateTopic != nil && !expression.stages.contains(.enrich) {
@@ -58,8 +88,9 @@ enum KafkaCommand {
                                        inputFormat: filter.inputFormat, split: split)
         processor.maxLineBytesForMessage = filter.maxLineBytes
         do {
-            return try KafkaRelay(configuration: options.relay, sanitizer: EventSanitizer(processor: processor),
-                                  log: KafkaLog(level: options.logLevel))
+            let relay = try KafkaRelay(configuration: options.relay, sanitizer: EventSanitizer(processor: processor),
+                                       log: Diagnostics.log)
+            return (relay, processor)
         } catch {
             throw UsageError(error.description)
         }
@@ -101,8 +132,15 @@ enum KafkaCommand {
           --flush-timeout S    seconds to wait for delivery reports on
                                revocation and shutdown (default: 30)
           --batch-size N       messages per consumer batch (default: 4096)
-          --log-level LEVEL    error, warning, info (default) or debug
+          --log-level LEVEL    error, warn, info (default) or debug
                                [LOGSIEVE_KAFKA_LOG_LEVEL]
+          --log-format FMT     text (default), logfmt or json lines on stderr
+          --metrics tcp://ADDRESS:PORT
+                               serve /metrics, /healthz and /readyz (ready
+                               once a member of the group, with or without
+                               partitions); adds the consumer lag per
+                               partition from librdkafka's statistics
+                               (statistics.interval.ms=5000 unless set)
           --exactly-once       one transaction per consumer batch: the output
                                messages and the input offsets after them, so
                                that read_committed readers see each input

@@ -167,10 +167,11 @@ struct KafkaOptions {
 
         var options = KafkaOptions(relay: relay, filter: try FilterOptions.parse(rest) { _ in false })
         if let logLevelText {
-            guard let level = KafkaLog.Level.allCases.first(where: { "\($0)" == logLevelText }) else {
-                throw UsageError("--log-level expects error, warning, info or debug, not '\(logLevelText)'")
-            }
-            options.logLevel = level
+            options.logLevel = try ObservabilityOptions.level(logLevelText)
+        }
+        if options.filter.observability.metricsAddress != nil {
+            // The consumer lag comes from librdkafka's statistics.
+            options.relay.statisticsInterval = 5000
         }
         if !options.filter.inputs.isEmpty {
             throw UsageError("logsieve kafka reads the --from topics, not files: unexpected argument '\(options.filter.inputs[0])'")

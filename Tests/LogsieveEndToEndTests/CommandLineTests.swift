@@ -37,16 +37,15 @@ import Testing
         }
     }
 
-    @Test(arguments: ["config"])
-    func reservedSubcommand(name: String) throws {
+    @Test func configSubcommandIsNotAFile() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let input = try directory.write("events.ndjson", SecretEvents.ndjson)
 
-        let result = try runLogsieve([name, input])
+        let result = try runLogsieve(["config", input])
         #expect(result.exitStatus == 2)
         #expect(result.output.isEmpty)
-        #expect(result.errorLines.first?.contains("'\(name)'") == true, "\(result.errors)")
+        #expect(result.errorLines.first?.contains("config expects check or show") == true, "\(result.errors)")
         #expect(result.errorLines.last == Self.helpPointer)
     }
 

@@ -52,6 +52,10 @@ public struct RelayConfiguration: Sendable {
 
     /// The consumer's properties: relay defaults, then the user's, then the
     /// settings the delivery guarantee needs.
+    /// `statistics.interval.ms` for the consumer when the user set none:
+    /// `--metrics` reads the consumer lag from these statistics.
+    public var statisticsInterval: Int?
+
     func consumerProperties() -> KafkaProperties {
         var result = KafkaProperties([
             ("auto.offset.reset", "earliest"),
@@ -62,6 +66,9 @@ public struct RelayConfiguration: Sendable {
         result["group.id"] = group
         result["enable.auto.offset.store"] = result["enable.auto.offset.store"] ?? "false"
         result["enable.auto.commit"] = result["enable.auto.commit"] ?? "false"
+        if let statisticsInterval, result["statistics.interval.ms"] == nil {
+            result["statistics.interval.ms"] = String(statisticsInterval)
+        }
         // Producer-only settings would make librdkafka warn on every start.
         for name in Self.producerOnlyProperties { result[name] = nil }
         return result

@@ -23,6 +23,8 @@ final class ClientEvents {
     var assignmentOffsets: (([TopicPartition]) -> [TopicPartition: Int64])?
     /// Partitions of the last failed commit, for the log.
     var commitFailures = 0
+    /// Called from inside the consumer poll with librdkafka's statistics JSON.
+    var statisticsHandler: ((UnsafeBufferPointer<UInt8>) -> Void)?
     /// Errors that librdkafka reports and recovers from itself, by name.
     var transientErrorCounts: [String: Int] = [:]
 
@@ -147,4 +149,16 @@ func logsieveKafkaCommitCallback(
     if code == RD_KAFKA_RESP_ERR__NO_OFFSET || code == RD_KAFKA_RESP_ERR_NO_ERROR { return }
     context.commitFailures += 1
     context.log.warning(KafkaError(code: code, context: "offset commit failed; the next commit retries it").description)
+}
+
+/// `stats_cb`: the statistics JSON every `statistics.interval.ms`, served
+/// by the consumer poll. Returning 0 lets librdkafka free the buffer.
+func logsieveKafkaStatisticsCallback(
+    _ handle: OpaquePointer?, _ json: UnsafeMutablePointer<CChar>?, _ length: Int, _ opaque: UnsafeMutableRawPointer?
+) -> Int32 {
+    guard let json, let context = events(opaque) else { return 0 }
+    json.withMemoryRebound(to: UInt8.self, capacity: length) { bytes in
+        context.statisticsHandler?(UnsafeBufferPointer(start: bytes, count: length))
+    }
+    return 0
 }

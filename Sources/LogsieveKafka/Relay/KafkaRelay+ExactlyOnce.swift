@@ -23,8 +23,11 @@ extension KafkaRelay {
             }
             if stopError != nil { break }
             let batch = consumer.poll(timeoutMilliseconds: 100)
+            monitor?.health.beginWork()
             if batch.isEmpty {
                 producer.poll(timeoutMilliseconds: 0)
+                monitor?.health.endWork()
+                monitor?.tick(self)
                 checkpointStateIfDue()
                 continue
             }
@@ -71,6 +74,8 @@ extension KafkaRelay {
                     break
                 }
             }
+            monitor?.health.endWork()
+            monitor?.tick(self)
             checkpointStateIfDue()
         }
     }

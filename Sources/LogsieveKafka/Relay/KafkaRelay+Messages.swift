@@ -184,6 +184,7 @@ extension KafkaRelay {
                 log.error("\(error.description); stopping without committing past it, so a restart reads it again",
                           LogKey.position(state.topicPartition, offset: offset))
                 stopError = stopError ?? error
+                monitor?.deliveryFailed()
                 continue
             }
             summary.delivered += 1

@@ -3,6 +3,7 @@
 /// partition is being handled at that moment.
 extension KafkaRelay {
     func handleRebalance(_ event: RebalanceEvent) {
+        defer { monitor?.didRebalance(self) }
         switch event {
         case .assign(let partitions):
             hasBeenAssigned = true

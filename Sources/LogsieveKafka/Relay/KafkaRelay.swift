@@ -28,6 +28,14 @@ public final class KafkaRelay {
     var stopError: KafkaError?
     /// Per-partition enrich state in `--state-topic`, if configured.
     var stateTopic: StateTopicCoordinator?
+    /// Health, readiness and metrics for `--metrics`; set before `run`.
+    public var monitor: RelayMonitor? {
+        didSet {
+            consumer.events.statisticsHandler = monitor.map { monitor in
+                { [log] json in monitor.recordStatistics(json, log: log) }
+            }
+        }
+    }
 
     public init(configuration: RelayConfiguration, sanitizer: EventSanitizer, log: KafkaLog) throws(KafkaError) {
         var relayLog = log
@@ -78,6 +86,7 @@ public final class KafkaRelay {
             // instead, so that neither loop spins.
             producer.poll(timeoutMilliseconds: waiting ? 50 : 0)
             let batch = consumer.poll(timeoutMilliseconds: waiting ? 0 : 100)
+            monitor?.health.beginWork()
             for message in batch {
                 handle(message)
             }
@@ -85,6 +94,8 @@ public final class KafkaRelay {
             producer.poll(timeoutMilliseconds: 0)
             applyDeliveryReports()
             storeOffsets()
+            monitor?.health.endWork()
+            monitor?.tick(self)
             if Date().timeIntervalSince(lastCommit) >= configuration.commitInterval {
                 commitStored(synchronous: false)
                 lastCommit = Date()
@@ -99,6 +110,7 @@ public final class KafkaRelay {
     /// Stops fetching, waits for the delivery reports of what was produced,
     /// commits the delivered offsets and leaves the group.
     func shutDown() {
+        monitor?.stopping()
         log.info("stopping: flushing \(producer.outstandingCount) message(s) in flight")
         flushAndStore(reason: "shutdown")
         commitStored(synchronous: true)
