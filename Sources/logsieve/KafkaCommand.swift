@@ -79,7 +79,12 @@ enum KafkaCommand {
             throw UsageError(error.message)
         }
         let redactor = try filter.makeRedactor(key: key)
-        let processor = EventProcessor(pipeline: Pipeline(expression: expression, redactor: redactor), redactor: redactor,
+        // The enrich options (--session-ttl, --max-sessions …) apply here as in the filter.
+        let enricher = Enricher(configuration: filter.enrich.configuration, fingerprinter: Fingerprinter(key: key), maxDepth: filter.maxDepth)
+        if options.relay.stateTopic != nil && !expression.stages.contains(.enrich) {
+            throw UsageError("--state-topic needs the enrich stage in the pipeline")
+        }
+        let processor = EventProcessor(pipeline: Pipeline(expression: expression, redactor: redactor, enricher: enricher), redactor: redactor,
                                        inputFormat: filter.inputFormat, split: split)
         processor.maxLineBytesForMessage = filter.maxLineBytes
         do {
@@ -138,16 +143,47 @@ enum KafkaCommand {
                                partitions); adds the consumer lag per
                                partition from librdkafka's statistics
                                (statistics.interval.ms=5000 unless set)
+          --exactly-once       one transaction per consumer batch: the output
+                               messages and the input offsets after them, so
+                               that read_committed readers see each input
+                               message's output once; transactional.id is
+                               logsieve-GROUP-INSTANCE [LOGSIEVE_KAFKA_EXACTLY_ONCE=1]
+          --instance-id ID     INSTANCE above, stable across restarts of this
+                               member (e.g. a StatefulSet pod name), so that a
+                               restart fences the open transaction of the old
+                               process (default: host name and process id)
+                               [LOGSIEVE_KAFKA_INSTANCE_ID]
+          --key-by PATH        set each output message's key to the value at
+                               PATH in the sanitized event (e.g. .actor.id),
+                               read after redaction, so a redacted value keys
+                               by its marker; an event without PATH keeps its
+                               input key [LOGSIEVE_KAFKA_KEY_BY]
+
+    Enrich state per partition (needs enrich in the pipeline, one --from topic):
+          --state-topic TOPIC  checkpoint each input partition's enrich state
+                               to partition p of TOPIC, a compacted topic with
+                               as many partitions as the input topic; when a
+                               partition is assigned, here or to another
+                               member, its state is restored from TOPIC and
+                               the input replayed from the checkpoint up to
+                               the committed offset [LOGSIEVE_KAFKA_STATE_TOPIC]
+          --checkpoint-interval S  seconds between checkpoints (default: 30);
+                               revocation and shutdown checkpoint too
+          --restore-timeout S  seconds that restoring one partition may take
+                               (default: 120); after it, the state read so far
+                               is used and an error is logged. Restores run in
+                               the rebalance callback: keep their total under
+                               max.poll.interval.ms (default 300000)
 
     A fingerprint key is required (--key-file, LOGSIEVE_HMAC_KEY_FILE or
     LOGSIEVE_HMAC_KEY), so that every instance writes the same fingerprints.
     Pipeline, redaction and enrich options are those of logsieve (see
     logsieve --help): -p, --split, --key-file, --replace, --jwt, --redact-key,
     --keep-key, --no-value-detectors, --max-depth, and the enrich options.
-    NOTE: the enrich state is per instance and in memory (--state-dir keeps
-    it across restarts of that instance); it does not follow a partition to
-    another member of the group, so key the input topic by actor and expect
-    fresh state after a rebalance.
+    Without --state-topic the enrich state is per instance and in memory,
+    and a partition that moves to another member starts with empty state.
+    Either way, all events of a user must reach one partition: key the input
+    topic by actor (see --key-by and pipelines/kafka-two-stage).
 
     Output messages keep the key, the timestamp and the headers (their values
     redacted by the key rules, so a cookie or authorization header is

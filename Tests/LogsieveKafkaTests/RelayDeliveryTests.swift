@@ -178,7 +178,7 @@ func logCounter(_ key: String, in log: String) -> Int? {
 /// "delivery to … failed" error lines.
 func firstFailedOffsets(in log: String) -> [Int32: Int64] {
     var result: [Int32: Int64] = [:]
-    for line in log.split(separator: "\n") where line.contains("error: delivery to") {
+    for line in log.split(separator: "\n") where line.contains(": delivery to ") && line.contains(" failed: ") {
         guard let partition = fieldValue("kafka.partition", in: line).flatMap({ Int32($0) }),
               let offset = fieldValue("kafka.offset", in: line).flatMap({ Int64($0) }) else { continue }
         result[partition] = min(result[partition] ?? offset, offset)

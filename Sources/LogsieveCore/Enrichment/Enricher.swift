@@ -8,7 +8,8 @@ import Glibc
 public final class Enricher {
     public internal(set) var configuration: EnrichmentConfiguration
     let fingerprinter: Fingerprinter
-    let store: IdentityStateStore
+    /// Replaced by `state` when each Kafka input partition keeps its own.
+    var store: IdentityStateStore
     let maxDepth: Int
     /// `--geoip-db`: the network and location of addresses whose event
     /// does not carry them.

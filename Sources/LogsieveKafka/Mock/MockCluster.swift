@@ -12,6 +12,8 @@ public final class MockCluster {
         case joinGroup = 11
         case heartbeat = 12
         case syncGroup = 14
+        case addPartitionsToTxn = 24
+        case endTxn = 26
     }
 
     /// Broker errors to inject, by their protocol names.
@@ -26,6 +28,10 @@ public final class MockCluster {
         case messageSizeTooLarge
         /// The broker drops the connection.
         case transport
+        /// A transactional request is not authorized; the transaction must be aborted.
+        case topicAuthorizationFailed
+        /// No error: lets one request through before the next injected error.
+        case none
 
         var code: rd_kafka_resp_err_t {
             switch self {
@@ -36,6 +42,8 @@ public final class MockCluster {
             case .rebalanceInProgress: RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS
             case .messageSizeTooLarge: RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE
             case .transport: RD_KAFKA_RESP_ERR__TRANSPORT
+            case .topicAuthorizationFailed: RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED
+            case .none: RD_KAFKA_RESP_ERR_NO_ERROR
             }
         }
     }

@@ -18,6 +18,9 @@ final class ClientEvents {
     var deliveryReports: [DeliveryReport] = []
     /// Called from inside the consumer poll when partitions are assigned or revoked.
     var rebalanceHandler: ((RebalanceEvent) -> Void)?
+    /// Called before an assignment is applied; returns the offsets to start
+    /// reading from where they differ from the committed ones.
+    var assignmentOffsets: (([TopicPartition]) -> [TopicPartition: Int64])?
     /// Partitions of the last failed commit, for the log.
     var commitFailures = 0
     /// Called from inside the consumer poll with librdkafka's statistics JSON.
@@ -108,6 +111,11 @@ func logsieveKafkaRebalanceCallback(
         // The relay may commit offsets of these partitions first, so that
         // the fetch starts from them.
         context.rebalanceHandler?(.assign(list))
+        // With a state topic, the relay restores each partition's state and
+        // may move its start offset to where that state was checkpointed.
+        if let offsets = context.assignmentOffsets?(list), !offsets.isEmpty {
+            TopicPartitionList.setOffsets(offsets, in: partitions)
+        }
         if cooperative {
             if let error = rd_kafka_incremental_assign(handle, partitions) {
                 let wrapped = KafkaError(consuming: error, context: "incremental assign failed")

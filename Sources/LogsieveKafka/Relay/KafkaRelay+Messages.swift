@@ -11,6 +11,7 @@ extension KafkaRelay {
         }
         let state = partitionState(for: message)
         let offset = message.offset
+        stateTopic?.willHandle(state.topicPartition, offset: offset)
         summary.consumed += 1
 
         guard let outgoing = makeOutgoing(message, state: state) else {
@@ -119,7 +120,7 @@ extension KafkaRelay {
                 partitionCount = deadLetterPartitions
             }
         }
-        let key: MessageBytes = message.key.map { .borrowed($0) } ?? .null
+        let key: MessageBytes = eventKey(value) ?? message.key.map { .borrowed($0) } ?? .null
         let source = SourcePosition(topic: state.topicHeaderValue, partition: state.partitionHeaderValue, offset: message.offset)
         return OutgoingMessage(topic: topic, partition: outputPartition(inputPartition: message.partition, count: partitionCount),
                                key: key, value: value, headers: headers, timestamp: message.timestamp, source: source)

@@ -47,6 +47,7 @@ extension KafkaRelay {
                 for (topicPartition, offset) in offsets { uncommittedAtRevocation[topicPartition] = offset }
             }
         }
+        checkpointState(partitions, reason: "revocation")
         for topicPartition in partitions {
             guard let state = stateByPartition[topicPartition] else { continue }
             state.isAssigned = false

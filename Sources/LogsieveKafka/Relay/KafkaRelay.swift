@@ -29,6 +29,8 @@ public final class KafkaRelay {
     var uncommittedAtRevocation: [TopicPartition: Int64] = [:]
     /// The first delivery or produce failure that the relay cannot retry.
     var stopError: KafkaError?
+    /// Per-partition enrich state in `--state-topic`, if configured.
+    var stateTopic: StateTopicCoordinator?
     /// Health, readiness and metrics for `--metrics`; set before `run`.
     public var monitor: RelayMonitor? {
         didSet {
@@ -50,6 +52,7 @@ public final class KafkaRelay {
         consumer = try KafkaConsumer(properties: configuration.consumerProperties(), log: relayLog, batchSize: configuration.batchSize)
         producerMessageLimit = producerProperties["message.max.bytes"] ?? producerMessageLimit
         consumer.events.rebalanceHandler = { [unowned self] event in self.handleRebalance(event) }
+        try setUpStateTopic()
     }
 
     /// Runs until `shouldStop` returns true or an error stops the relay,
@@ -60,10 +63,21 @@ public final class KafkaRelay {
         if let deadLetter = configuration.deadLetterTopic {
             deadLetterPartitions = try producer.partitionCount(of: deadLetter, timeoutMilliseconds: 10_000)
         }
+        try stateTopic?.checkTopic(inputTopic: configuration.sourceTopics[0])
         try consumer.subscribe(configuration.sourceTopics)
         log.info("relay started: \(configuration.sourceTopics.joined(separator: ",")) -> \(configuration.destinationTopic)",
                  [("kafka.output.partitions", String(destinationPartitions)), ("kafka.properties", configuration.properties.maskedDescription)])
 
+        if configuration.exactlyOnce {
+            do {
+                try runTransactions(shouldStop: shouldStop)
+            } catch {
+                stopError = stopError ?? error
+            }
+            shutDown()
+            if let stopError { throw stopError }
+            return summary
+        }
         var lastCommit = Date()
         while !shouldStop() {
             if let fatal = consumer.events.fatalError ?? producer.events.fatalError {
@@ -89,6 +103,7 @@ public final class KafkaRelay {
                 commitStored(synchronous: false)
                 lastCommit = Date()
             }
+            checkpointStateIfDue()
         }
         shutDown()
         if let stopError { throw stopError }
