@@ -34,6 +34,16 @@ let package = Package(
             providers: [.apt(["libmaxminddb-dev"])]
         ),
         .systemLibrary(
+            name: "CYAML",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]
+        ),
+        .systemLibrary(
+            name: "CPCRE2",
+            pkgConfig: "libpcre2-8",
+            providers: [.apt(["libpcre2-dev"])]
+        ),
+        .systemLibrary(
             name: "CRdKafka",
             pkgConfig: "rdkafka",
             providers: [.apt(["librdkafka-dev"])]
@@ -55,17 +65,37 @@ let package = Package(
             name: "LogsieveIO",
             dependencies: ["CZstd", "CZlib"]
         ),
+        // Metrics, health and logs: the Prometheus registry, the HTTP endpoint
+        // of --metrics, and the stderr logger every command uses.
+        .target(
+            name: "LogsieveObservability"
+        ),
         // The Kafka relay: the librdkafka wrapper (handles, configuration,
         // callbacks, errors) and the consumer-group loop. Nothing outside it
         // sees a librdkafka pointer or error code.
         .target(
             name: "LogsieveKafka",
-            dependencies: ["LogsieveCore", "CRdKafka"]
+            dependencies: ["LogsieveCore", "LogsieveObservability", "CRdKafka"]
+        ),
+        // The configuration file reader: YAML and JSON documents as a tree of
+        // nodes that carry their line and column, for error messages.
+        .target(
+            name: "LogsieveConfig",
+            dependencies: ["CYAML"]
+        ),
+        // Custom value patterns (PCRE2 with JIT) that the redactor runs over
+        // string values.
+        .target(
+            name: "LogsievePatterns",
+            dependencies: ["LogsieveCore", "CPCRE2"]
         ),
         // The command line: argument parsing and wiring, nothing else.
         .executableTarget(
             name: "logsieve",
-            dependencies: ["LogsieveCore", "LogsieveIO", "LogsieveGeoIP", "LogsieveKafka", "CRdKafka", "CZstd", "CZlib", "CCrypto"]
+            dependencies: [
+                "LogsieveCore", "LogsieveIO", "LogsieveGeoIP", "LogsieveKafka", "LogsieveObservability", "LogsieveConfig",
+                "LogsievePatterns", "CRdKafka", "CZstd", "CZlib", "CCrypto",
+            ]
         ),
         // A standalone librdkafka mock cluster for the Kafka demo and benchmark.
         .executableTarget(
@@ -88,6 +118,14 @@ let package = Package(
         .testTarget(
             name: "LogsieveKafkaTests",
             dependencies: ["LogsieveKafka", "CRdKafka", "logsieve"]
+        ),
+        .testTarget(
+            name: "LogsieveObservabilityTests",
+            dependencies: ["LogsieveObservability"]
+        ),
+        .testTarget(
+            name: "LogsieveConfigTests",
+            dependencies: ["LogsieveConfig", "LogsievePatterns", "LogsieveCore"]
         ),
         .testTarget(
             name: "LogsieveEndToEndTests",

@@ -1,20 +1,55 @@
+import LogsieveObservability
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// Messages to stderr. They name files, options, counts and fingerprints,
-/// never event content.
+/// Messages to stderr through the process's `Logger`. They name files,
+/// options, counts and fingerprints, never event content.
 enum Diagnostics {
-    static func warn(_ message: String) {
-        write("logsieve: warning: \(message)\n")
+    /// Warnings and errors only until a command applies `--log-level`, so
+    /// that the filter stays quiet in a pipe.
+    private static let current = Mutex(Logger(level: .warning, format: .text, component: "logsieve"))
+
+    static var log: Logger { current.withLock { $0 } }
+
+    static func configure(level: Logger.Level, format: Logger.Format, component: String = "logsieve") {
+        current.withLock { logger in
+            logger.level = level
+            logger.format = format
+            logger.component = component
+        }
     }
 
-    static func error(_ message: String) {
-        write("logsieve: \(message)\n")
+    static func warn(_ message: String, _ metadata: [(String, String)] = []) {
+        log.warning(message, metadata)
     }
 
+    static func info(_ message: String, _ metadata: [(String, String)] = []) {
+        log.info(message, metadata)
+    }
+
+    static func error(_ message: String, _ metadata: [(String, String)] = []) {
+        log.error(message, metadata)
+    }
+
+    /// A usage error, always in the text format: it is for the person who typed the command.
     static func usage(_ message: String) {
         write("logsieve: \(message)\nTry 'logsieve --help' for more information.\n")
+    }
+
+    /// Writes a line of a report that the user requested (`--stats`): as it
+    /// is in the text format, else as an info line at any `--log-level`.
+    static func report(_ line: String) {
+        let logger = log
+        guard logger.format != .text else {
+            write("logsieve: \(line)\n")
+            return
+        }
+        var unfiltered = logger
+        unfiltered.level = .debug
+        unfiltered.info(line)
     }
 
     static func write(_ text: String) {

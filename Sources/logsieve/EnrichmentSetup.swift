@@ -13,7 +13,8 @@ enum EnrichmentSetup {
         options: FilterOptions, expression: PipelineExpression, key: FingerprintKey
     ) throws -> Prepared {
         guard expression.stages.contains(.enrich) else {
-            if options.enrich.stateDirectory != nil {
+            // --follow keeps its file positions in --state-dir too.
+            if options.enrich.stateDirectory != nil && options.sidecar.followedFiles.isEmpty {
                 throw UsageError("--state-dir needs the enrich stage in the pipeline")
             }
             if !options.enrich.geoIPDatabases.isEmpty {

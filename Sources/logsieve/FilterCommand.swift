@@ -13,36 +13,33 @@ struct FilterCommand {
     static let flushThreshold = 256 * 1024
 
     func run() throws -> Int32 {
+        Diagnostics.configure(level: options.observability.logLevel ?? .warning, format: options.observability.logFormat)
         let expression = try options.pipelineExpression()
         let split = try options.splitPath()
         let key = try KeyLoading.loadKey(keyFile: options.keyFile, environment: environment)
         try refuseOutputOverInput()
 
-        // One redactor and one pipeline per thread: they share nothing mutable
-        // but the enricher, whose stage the processor runs on this thread in
-        // input order. A redact stage after enrich would need this thread's
-        // redactor, so such a pipeline runs on one thread.
         let stateFile = try EnrichmentSetup.prepare(options: options, expression: expression, key: key)
         // Warned only now, after --state-dir had its chance to reject the random key.
         if key.isEphemeral && options.replacement == .fingerprint && !options.noRedact {
             Diagnostics.warn("no fingerprint key configured (--key-file, \(KeyLoading.fileVariable) or \(KeyLoading.valueVariable)); using a random key, so fingerprints will not match those of other runs")
         }
+        let processor = try FilterProcessors(options: options, expression: expression, split: split, key: key,
+                                             enricher: stateFile.enricher, environment: environment)
+        // NOTE: until this line runs, SIGHUP still ends the process.
+        if options.configFile != nil { ReloadSignal.install() }
         let threads = expression.runsOnSeveralThreads ? options.threads : 1
-        let configuration = options.redactorConfiguration()
-        let workers = (0..<threads).map { _ -> EventProcessor in
-            let redactor = Redactor(configuration: configuration, fingerprinter: Fingerprinter(key: key))
-            let pipeline = Pipeline(expression: expression, redactor: redactor, enricher: stateFile.enricher)
-            let worker = EventProcessor(pipeline: pipeline, redactor: redactor, inputFormat: options.inputFormat, split: split)
-            worker.maxLineBytesForMessage = options.maxLineBytes
-            return worker
-        }
-        let processor = ParallelEventProcessor(workers: workers)
+        let monitor = FilterMonitor(options: options, enriches: stateFile.enricher != nil)
+        let metricsServer = try options.observability.metricsAddress.map(MetricsEndpoint.start)
+        monitor.logStart(options: options, expression: expression, threads: threads, key: key, metrics: metricsServer?.address)
 
         let sink: ByteSink
+        let sidecarMetrics = SidecarOutput.makeMetrics(options: options, exportsMetrics: metricsServer != nil)
         do {
             var outputOptions = OutputOptions()
             outputOptions.allowSymlink = options.allowsOutputSymlink
-            sink = try Outputs.open(path: options.output, options: outputOptions)
+            sink = try SidecarOutput.open(path: options.output, options: outputOptions, sidecar: options.sidecar,
+                                          metrics: sidecarMetrics)
         } catch {
             if error.reason == .refusedSymlink {
                 throw RuntimeFailure("\(error.description); pass --force-output to write through the link")
@@ -52,20 +49,41 @@ struct FilterCommand {
 
         let started = Date()
         let writer = OutputWriter(sink: sink, threshold: Self.flushThreshold)
+        if metricsServer != nil { writer.didFlush = monitor.bytesWritten }
         var status: Int32
+        var sidecarPump: SidecarPump? = nil
         do {
             stateFile.file?.startPeriodicWrites()
             defer { stateFile.file?.stopPeriodicWrites() }
-            status = try pump(into: writer, processor: processor) { body in
-                if let file = stateFile.file { file.whileChanging(body) } else { body() }
+            let process: (() -> Void) -> Void = { body in
+                monitor.runBatch({
+                    if let file = stateFile.file { file.whileChanging(body) } else { body() }
+                }, processor: processor, writer: writer, enricher: stateFile.enricher)
+            }
+            if options.sidecar.usesEventLoop {
+                let eventLoop = SidecarPump(
+                    options: options, processor: processor, writer: writer, metrics: sidecarMetrics,
+                    deliveredBytes: { SidecarOutput.deliveredBytes(sink, written: writer.bytesWritten) }, process: process)
+                sidecarPump = eventLoop
+                try eventLoop.start()
+                monitor.inputOpened(options.sidecar.inputDescription)
+                status = try eventLoop.run()
+            } else {
+                status = try pump(into: writer, processor: processor, monitor: monitor, process: process)
             }
             try writer.flush()
             try sink.close()
+            sidecarPump?.saveDeliveredPositions()
+            if let socket = sink as? SocketSink, socket.undeliveredLines > 0 {
+                Diagnostics.error("\(socket.undeliveredLines) event(s) could not be delivered to \(socket.name) within --drain-timeout (\(options.sidecar.drainTimeout) s)")
+                status = ExitStatus.failure
+            }
             stateFile.file?.stopPeriodicWrites()
             try stateFile.file?.write()
         } catch let error as IOFailure {
             if error.reason == .brokenPipe {
                 // The reader went away (`| head`): not an error.
+                Diagnostics.log.info("the reader of the output closed it; stopping", [("output", options.output ?? "-")])
                 try stateFile.file?.write()
                 return ExitStatus.success
             }
@@ -73,7 +91,11 @@ struct FilterCommand {
         }
         let bytesOut = writer.bytesWritten
         if let signal = StopSignal.current {
-            Diagnostics.warn("stopped by signal \(signal) after \(processor.stats.eventsIn) events; the rest of the input was not read")
+            if options.sidecar.usesEventLoop {
+                Diagnostics.notice("stopped by signal \(signal) after \(processor.stats.eventsIn) events; every complete line received was written")
+            } else {
+                Diagnostics.warn("stopped by signal \(signal) after \(processor.stats.eventsIn) events; the rest of the input was not read")
+            }
             // Orchestrators expect 0 after SIGTERM, shells 130 after SIGINT.
             if signal == SIGINT { status = 128 + SIGINT }
         }
@@ -82,11 +104,15 @@ struct FilterCommand {
             StatsReport.print(processor.stats, counts: processor.counts, bytesOut: bytesOut,
                               seconds: Date().timeIntervalSince(started))
             if let enricher = stateFile.enricher { StatsReport.print(enricher.stats) }
+            if options.sidecar.usesEventLoop || sink is SocketSink || options.sidecar.rotateBytes != nil {
+                SidecarOutput.printStats(sidecarMetrics.snapshot)
+            }
         }
         if options.failsOnInvalid && processor.stats.invalidRecords > 0 && status == ExitStatus.success {
             Diagnostics.error("\(processor.stats.invalidRecords) input record(s) were not valid JSON (--fail-on-invalid)")
             status = ExitStatus.failure
         }
+        monitor.logStop(processor: processor, bytesOut: bytesOut, seconds: Date().timeIntervalSince(started), status: status)
         return status
     }
 
@@ -95,20 +121,24 @@ struct FilterCommand {
     /// `process` runs each batch's processing: with enrich state, under the
     /// lock that the periodic snapshot writer takes too.
     private func pump(
-        into writer: OutputWriter, processor: ParallelEventProcessor, process: (() -> Void) -> Void
+        into writer: OutputWriter, processor processors: FilterProcessors, monitor: FilterMonitor, process: (() -> Void) -> Void
     ) throws -> Int32 {
         var status = ExitStatus.success
         let framer = NDJSONFramer(maxLineBytes: options.maxLineBytes)
         let output = writer.buffer
         for path in options.inputs.isEmpty ? ["-"] : options.inputs {
             let source: ByteSource
+            // Standard input is open from the start; a file counts as open
+            // once Inputs.open returns.
+            if path == "-" { monitor.inputOpened(path) }
             do {
                 source = try Inputs.open(path: path)
             } catch {
-                Diagnostics.error(error.description)
+                Diagnostics.error(error.description, [("file", path)])
                 status = ExitStatus.failure
                 continue
             }
+            if path != "-" { monitor.inputOpened(path) }
             defer { source.close() }
             framer.startInput()
             while true {
@@ -121,32 +151,35 @@ struct FilterCommand {
                         // A stop signal: finish the complete lines in hand,
                         // never write half a line, and read nothing more.
                         process {
-                            framer.drain(atEndOfInput: false) { processor.process($0, to: output) }
-                            processor.flush(to: output)
+                            framer.drain(atEndOfInput: false) { processors.current.process($0, to: output) }
+                            processors.current.flush(to: output)
                         }
                         try writer.flush()
                         return status
                     }
                     // What was read so far is kept; the rest of this input is lost.
                     process {
-                        framer.drain(atEndOfInput: true) { processor.process($0, to: output) }
-                        processor.flush(to: output)
+                        framer.drain(atEndOfInput: true) { processors.current.process($0, to: output) }
+                        processors.current.flush(to: output)
                     }
-                    Diagnostics.error(error.description)
+                    Diagnostics.error(error.description, [("file", path)])
                     status = ExitStatus.failure
                     break
                 }
+                // Between batches: every record read before is written, and
+                // the bytes just read are processed with the new rules.
+                processors.reloadIfRequested()
                 if count == 0 {
                     process {
-                        framer.drain(atEndOfInput: true) { processor.process($0, to: output) }
-                        processor.flush(to: output)
+                        framer.drain(atEndOfInput: true) { processors.current.process($0, to: output) }
+                        processors.current.flush(to: output)
                     }
                     break
                 }
                 framer.didRead(count)
                 process {
-                    framer.drain(atEndOfInput: false) { processor.process($0, to: output) }
-                    processor.flush(to: output)
+                    framer.drain(atEndOfInput: false) { processors.current.process($0, to: output) }
+                    processors.current.flush(to: output)
                 }
                 if count < space.count {
                     try writer.flush()
@@ -181,6 +214,8 @@ final class OutputWriter {
     let buffer: ByteBuffer
     let threshold: Int
     private(set) var bytesWritten = 0
+    /// Called with `bytesWritten` after each write, for the metrics.
+    var didFlush: ((Int) -> Void)?
 
     init(sink: ByteSink, threshold: Int) {
         self.sink = sink
@@ -197,5 +232,6 @@ final class OutputWriter {
         try sink.write(buffer.bytes)
         bytesWritten += buffer.count
         buffer.removeAll()
+        didFlush?(bytesWritten)
     }
 }

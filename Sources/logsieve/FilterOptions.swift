@@ -1,5 +1,6 @@
 import Foundation
 import LogsieveCore
+import LogsievePatterns
 
 /// The options of the filter command: `logsieve [OPTIONS] [PIPELINE] [FILE...]`.
 struct FilterOptions {
@@ -18,6 +19,14 @@ struct FilterOptions {
     var maxDepth = RedactorConfiguration.defaultMaxDepth
     var keyFile: String?
     var replacement = ReplacementMode.fingerprint
+    /// `--replace-kind KIND=MODE`, and `redaction.replace` in the file.
+    var replacementOverrides: [SecretKind: ReplacementMode] = [:]
+    /// `redaction.patterns` and their limits, from the configuration file.
+    var valuePatterns: [ValuePatternDefinition] = []
+    var patternLimits = ValuePatternLimits()
+    /// The configuration file and the command line without `--config`, for SIGHUP.
+    var configFile: ConfigFile?
+    var commandLineArguments: [String] = []
     var jwtMode = JWTMode.redact
     var valueDetectors = true
     var extraSecretKeys: [String] = []
@@ -25,6 +34,8 @@ struct FilterOptions {
     var failsOnInvalid = false
     var printsStats = false
     var enrich = EnrichOptions()
+    var sidecar = SidecarOptions()
+    var observability = ObservabilityOptions()
     /// Threads that process records; the default is the number of cores.
     var threads = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
@@ -73,6 +84,9 @@ struct FilterOptions {
                     throw UsageError("--replace expects fingerprint, mask or remove, not '\(text)'")
                 }
                 options.replacement = mode
+            case "--replace-kind":
+                let (kind, mode) = try OptionValue.replacementOverride(try value(for: name))
+                options.replacementOverrides[kind] = mode
             case "--jwt":
                 options.jwtMode = try OptionValue.jwtMode(try value(for: name))
             case "--no-value-detectors":
@@ -88,8 +102,13 @@ struct FilterOptions {
             case "--threads":
                 options.threads = try OptionValue.threads(try value(for: name))
             default:
+                if try options.sidecar.parse(name, value: { () throws(UsageError) in try value(for: name) }) { continue }
                 let isEnrichOption = try options.enrich.parse(name) { () throws(UsageError) in try value(for: name) }
-                guard isEnrichOption else { throw UsageError("unknown option '\(name)'") }
+                guard !isEnrichOption else { continue }
+                let isObservabilityOption = try options.observability.parse(name) { () throws(UsageError) in
+                    try value(for: name)
+                }
+                guard isObservabilityOption else { throw UsageError("unknown option '\(name)'") }
             }
         }
 
@@ -100,6 +119,7 @@ struct FilterOptions {
             positionals.removeFirst()
         }
         options.inputs = positionals
+        try options.sidecar.validate(inputs: options.inputs, output: options.output)
         return options
     }
 
@@ -142,6 +162,7 @@ struct FilterOptions {
     func redactorConfiguration() -> RedactorConfiguration {
         var configuration = RedactorConfiguration()
         configuration.replacement = replacement
+        configuration.replacementOverrides = replacementOverrides
         configuration.jwt = jwtMode
         configuration.maxDepth = maxDepth
         configuration.valueDetectors = valueDetectors

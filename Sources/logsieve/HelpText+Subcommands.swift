@@ -77,4 +77,37 @@ extension HelpText {
     input could not be read, 2 on a usage error.
 
     """
+
+    static let config = """
+    Usage: logsieve config check FILE
+           logsieve config show [--config FILE] [OPTIONS]
+
+    check reads a configuration file (YAML, or JSON) and prints every error
+    to standard error as FILE:LINE:COLUMN: message. Unknown keys are errors.
+    FILE - reads standard input.
+
+    show prints the configuration in effect as YAML: the file (--config or
+    LOGSIEVE_CONFIG), then the environment variables, then OPTIONS, which
+    are those of the filter. Passwords, keys and secret librdkafka
+    properties are shown as ********.
+
+    Environment variables, between the file and the options:
+      LOGSIEVE_CONFIG          the configuration file
+      LOGSIEVE_PIPELINE        the pipeline
+      LOGSIEVE_THREADS         --threads
+      LOGSIEVE_OUTPUT          --output
+      LOGSIEVE_REPLACE         --replace (the default mode)
+      LOGSIEVE_JWT             --jwt
+      LOGSIEVE_VALUE_DETECTORS true or false (false: --no-value-detectors)
+      LOGSIEVE_MAX_DEPTH       --max-depth
+      LOGSIEVE_MAX_LINE_BYTES  --max-line-bytes
+      LOGSIEVE_INPUT_FORMAT    --input-format
+      LOGSIEVE_SPLIT           --split
+      LOGSIEVE_STATE_DIR       --state-dir
+      LOGSIEVE_HMAC_KEY_FILE, LOGSIEVE_HMAC_KEY, LOGSIEVE_KAFKA_*: as before
+
+    Exit status: 0 when the file is valid (check) or the configuration was
+    printed (show), 1 when the file is invalid, 2 on a usage error.
+
+    """
 }

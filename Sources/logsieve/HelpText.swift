@@ -26,11 +26,15 @@ enum HelpText {
 
     Subcommands: har (sanitize HAR files, see logsieve har --help), check
     (report secrets left in NDJSON, see logsieve check --help), kafka (relay
-    a consumer group's topics, see logsieve kafka --help). The word config
-    is reserved.
+    a consumer group's topics, see logsieve kafka --help), config (check a
+    configuration file or show the effective one, see logsieve config --help).
 
     Options:
       -p, --pipeline EXPR      the pipeline (then every argument is a FILE)
+          --config FILE        read settings from a YAML or JSON file (also
+                               LOGSIEVE_CONFIG); the environment overrides
+                               the file and options override both; SIGHUP
+                               reloads it
       -o, --output FILE        write to FILE instead of standard output; a new
                                FILE is created with mode 0600, an existing one
                                keeps its mode; FILE.zst is written as zstd
@@ -53,6 +57,9 @@ enum HelpText {
           --replace MODE       fingerprint (default): [REDACTED:kind:fp];
                                mask: [REDACTED]; remove: delete JSON members
                                that match a key rule, mask the rest
+          --replace-kind KIND=MODE
+                               the replacement of one kind of secret, such as
+                               password=mask; repeatable
           --jwt MODE           redact (default) or keep-claims: keep a JWT's
                                header and claims and drop its signature
           --redact-key KEY     also redact KEY (normalised like the key rules);
@@ -69,6 +76,33 @@ enum HelpText {
                                pipeline with redact after enrich runs on one
           --stats              print counts and throughput to stderr at the end
 
+    Sidecar inputs and outputs (instead of FILE arguments):
+          --listen ADDR        accept NDJSON on tcp://HOST:PORT or
+                               unix:/path.sock from many clients at once;
+                               repeatable; port 0 picks a free port, and the
+                               address is printed on stderr
+          --socket-mode MODE   octal mode of Unix socket files (default: 600)
+          --max-connections N  clients served at once; more wait to be
+                               accepted (default: 256)
+          --idle-timeout S     close a client silent for S seconds
+                               (default: 300)
+          --follow FILE        read FILE as it grows, across rotation and
+                               truncation (as tail -F); repeatable; with
+                               --state-dir, resume where the last run stopped
+      -o tcp://HOST:PORT, -o unix:/path.sock
+                               send the output to a socket, reconnecting with
+                               backoff; input pauses while the buffer is full
+          --output-buffer-bytes N
+                               the most the output socket buffers, in bytes
+                               with an optional K, M or G suffix (default: 4M)
+          --drain-timeout S    at the end, wait up to S seconds for the output
+                               socket to take the rest (default: 10); events
+                               not delivered are counted and the exit status
+                               is 1
+          --rotate-bytes N     with -o FILE: append, and rename FILE to FILE.1
+                               before it would exceed N bytes (at a line end)
+          --rotate-keep K      keep FILE.1 to FILE.K (default: 5)
+
     Enrich options (thresholds in event time):
           --event-root PATH    read the provider's event at PATH, e.g. .detail
                                for EventBridge; the flags go on the outer event
@@ -77,7 +111,8 @@ enum HelpText {
                                database (City, Country or ASN); repeatable
           --state-dir DIR      load the session and user state from DIR at
                                start and save it there (mode 0600); needs a
-                               fixed key (--key-file or the variables above)
+                               fixed key (--key-file or the variables above);
+                               also holds the --follow positions
           --state-interval S   save changed state every S seconds, also while
                                input is idle (default: 60; 0: after every batch)
           --trusted-cidr NET   never raise network flags for NET; repeatable
@@ -100,6 +135,33 @@ enum HelpText {
           --max-sessions N     track at most N sessions, evicting the least
                                recently seen (default: 1000000)
           --max-users N        track at most N users (default: 1000000)
+    Metrics, health and logs:
+          --metrics tcp://ADDRESS:PORT
+                               serve HTTP on ADDRESS:PORT (default address
+                               127.0.0.1; port 0 picks a free one, logged at
+                               info level): /metrics in the Prometheus text
+                               format, /healthz (200 unless the pipeline is
+                               stuck in one batch for 60 s), /readyz (200 once
+                               the inputs are open, else 503)
+          --log-format FMT     stderr log lines: text (default), logfmt or
+                               json (one object per line)
+          --log-level LEVEL    error, warn (default), info (start, stop,
+                               invalid input) or debug
+    Metrics: logsieve_events_in_total, logsieve_events_out_total,
+    logsieve_events_dropped_total, logsieve_bytes_in_total,
+    logsieve_bytes_out_total, logsieve_invalid_records_total{reason},
+    logsieve_redactions_total{kind}, logsieve_enrichment_events_total,
+    logsieve_enrichment_flags_total{flag}, logsieve_config_reloads_total{result},
+    logsieve_connections_accepted_total, logsieve_connections_open,
+    logsieve_output_reconnects_total, logsieve_errors_total{component},
+    process_resident_memory_bytes, process_start_time_seconds,
+    logsieve_build_info{version}; in kafka mode also
+    logsieve_kafka_consumer_lag{topic,partition},
+    logsieve_kafka_delivery_failures_total,
+    logsieve_kafka_messages_consumed_total,
+    logsieve_kafka_messages_delivered_total,
+    logsieve_kafka_assigned_partitions.
+
       -h, --help               show this help
           --version            show the version and the C library versions
 

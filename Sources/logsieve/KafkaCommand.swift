@@ -12,28 +12,58 @@ enum KafkaCommand {
         }
         ShutdownSignals.install()
         let relay: KafkaRelay
+        let processor: EventProcessor
+        let options: KafkaOptions
         do {
-            let options = try KafkaOptions.parse(arguments, environment: environment) { path in
+            let (arguments, file) = try ConfigResolution.kafkaArguments(arguments, environment: environment)
+            var parsed = try KafkaOptions.parse(arguments, environment: environment) { path in
                 FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) }
             }
-            relay = try makeRelay(options, environment: environment)
+            if let file { ConfigResolution.applyKafkaFile(file, to: &parsed.filter, environment: environment) }
+            options = parsed
+            Diagnostics.configure(level: options.logLevel, format: options.filter.observability.logFormat,
+                                  component: "logsieve kafka")
+            (relay, processor) = try makeRelay(options, environment: environment)
         } catch let error as UsageError {
             Diagnostics.usage("kafka: \(error.message)")
             return ExitStatus.usage
+        } catch let error as RuntimeFailure {
+            Diagnostics.error("kafka: \(error.message)")
+            return ExitStatus.failure
         } catch {
             Diagnostics.usage("kafka: \(error)")
             return ExitStatus.usage
         }
         do {
+            if let address = options.filter.observability.metricsAddress {
+                let monitor = RelayMonitor()
+                let metrics = FilterMetrics(enriches: false, countsBytesOut: false)
+                monitor.publishPipelineCounters = {
+                    metrics.publish(processor.stats, counts: processor.redactor.counts, bytesOut: nil, enrichment: nil)
+                }
+                relay.monitor = monitor
+                _ = try MetricsEndpoint.start(address)
+            }
+        } catch {
+            Diagnostics.error((error as? RuntimeFailure)?.message ?? "\(error)")
+            return ExitStatus.failure
+        }
+        Diagnostics.log.info("starting", [("version", Versions.logsieve), ("mode", "kafka"),
+                                          ("pipeline", FilterMonitor.describe((try? options.filter.pipelineExpression()) ?? .init(stages: []))),
+                                          ("threads", "1")])
+        defer { Diagnostics.log.flushRepeats() }
+        do {
             _ = try relay.run { ShutdownSignals.isStopRequested }
             return ExitStatus.success
         } catch {
-            Diagnostics.error("kafka: \(error.description)")
+            Diagnostics.error(error.description)
             return ExitStatus.failure
         }
     }
 
-    private static func makeRelay(_ options: KafkaOptions, environment: [String: String]) throws -> KafkaRelay {
+    /// Returns the relay and the event processor it runs, whose counters
+    /// `--metrics` publishes.
+    private static func makeRelay(_ options: KafkaOptions, environment: [String: String]) throws -> (KafkaRelay, EventProcessor) {
         let filter = options.filter
         let expression = try filter.pipelineExpression()
         let split = try filter.splitPath()
@@ -48,13 +78,19 @@ enum KafkaCommand {
         } catch {
             throw UsageError(error.message)
         }
-        let redactor = Redactor(configuration: filter.redactorConfiguration(), fingerprinter: Fingerprinter(key: key))
-        let processor = EventProcessor(pipeline: Pipeline(expression: expression, redactor: redactor), redactor: redactor,
+        let redactor = try filter.makeRedactor(key: key)
+        // The enrich options (--session-ttl, --max-sessions …) apply here as in the filter.
+        let enricher = Enricher(configuration: filter.enrich.configuration, fingerprinter: Fingerprinter(key: key), maxDepth: filter.maxDepth)
+        if options.relay.stateTopic != nil && !expression.stages.contains(.enrich) {
+            throw UsageError("--state-topic needs the enrich stage in the pipeline")
+        }
+        let processor = EventProcessor(pipeline: Pipeline(expression: expression, redactor: redactor, enricher: enricher), redactor: redactor,
                                        inputFormat: filter.inputFormat, split: split)
         processor.maxLineBytesForMessage = filter.maxLineBytes
         do {
-            return try KafkaRelay(configuration: options.relay, sanitizer: EventSanitizer(processor: processor),
-                                  log: KafkaLog(level: options.logLevel))
+            let relay = try KafkaRelay(configuration: options.relay, sanitizer: EventSanitizer(processor: processor),
+                                       log: Diagnostics.log)
+            return (relay, processor)
         } catch {
             throw UsageError(error.description)
         }
@@ -92,22 +128,62 @@ enum KafkaCommand {
                                delivery: enable.auto.offset.store,
                                enable.auto.commit, enable.idempotence, acks
                                [LOGSIEVE_KAFKA_UNSAFE, comma-separated]
-          --commit-interval S  seconds between offset commits (default: 5)
+          --commit-interval S  seconds between offset commits (default: 5). A
+                               partition that moves in a rebalance relays
+                               again what was delivered since its last commit
           --flush-timeout S    seconds to wait for delivery reports on
                                revocation and shutdown (default: 30)
           --batch-size N       messages per consumer batch (default: 4096)
-          --log-level LEVEL    error, warning, info (default) or debug
+          --log-level LEVEL    error, warn, info (default) or debug
                                [LOGSIEVE_KAFKA_LOG_LEVEL]
+          --log-format FMT     text (default), logfmt or json lines on stderr
+          --metrics tcp://ADDRESS:PORT
+                               serve /metrics, /healthz and /readyz (ready
+                               once a member of the group, with or without
+                               partitions); adds the consumer lag per
+                               partition from librdkafka's statistics
+                               (statistics.interval.ms=5000 unless set)
+          --exactly-once       one transaction per consumer batch: the output
+                               messages and the input offsets after them, so
+                               that read_committed readers see each input
+                               message's output once; transactional.id is
+                               logsieve-GROUP-INSTANCE [LOGSIEVE_KAFKA_EXACTLY_ONCE=1]
+          --instance-id ID     INSTANCE above, stable across restarts of this
+                               member (e.g. a StatefulSet pod name), so that a
+                               restart fences the open transaction of the old
+                               process (default: host name and process id)
+                               [LOGSIEVE_KAFKA_INSTANCE_ID]
+          --key-by PATH        set each output message's key to the value at
+                               PATH in the sanitized event (e.g. .actor.id),
+                               read after redaction, so a redacted value keys
+                               by its marker; an event without PATH keeps its
+                               input key [LOGSIEVE_KAFKA_KEY_BY]
+
+    Enrich state per partition (needs enrich in the pipeline, one --from topic):
+          --state-topic TOPIC  checkpoint each input partition's enrich state
+                               to partition p of TOPIC, a compacted topic with
+                               as many partitions as the input topic; when a
+                               partition is assigned, here or to another
+                               member, its state is restored from TOPIC and
+                               the input replayed from the checkpoint up to
+                               the committed offset [LOGSIEVE_KAFKA_STATE_TOPIC]
+          --checkpoint-interval S  seconds between checkpoints (default: 30);
+                               revocation and shutdown checkpoint too
+          --restore-timeout S  seconds that restoring one partition may take
+                               (default: 120); after it, the state read so far
+                               is used and an error is logged. Restores run in
+                               the rebalance callback: keep their total under
+                               max.poll.interval.ms (default 300000)
 
     A fingerprint key is required (--key-file, LOGSIEVE_HMAC_KEY_FILE or
     LOGSIEVE_HMAC_KEY), so that every instance writes the same fingerprints.
     Pipeline, redaction and enrich options are those of logsieve (see
     logsieve --help): -p, --split, --key-file, --replace, --jwt, --redact-key,
     --keep-key, --no-value-detectors, --max-depth, and the enrich options.
-    NOTE: the enrich state is per instance and in memory (--state-dir keeps
-    it across restarts of that instance); it does not follow a partition to
-    another member of the group, so key the input topic by actor and expect
-    fresh state after a rebalance.
+    Without --state-topic the enrich state is per instance and in memory,
+    and a partition that moves to another member starts with empty state.
+    Either way, all events of a user must reach one partition: key the input
+    topic by actor (see --key-by and pipelines/kafka-two-stage).
 
     Output messages keep the key, the timestamp and the headers (their values
     redacted by the key rules, so a cookie or authorization header is

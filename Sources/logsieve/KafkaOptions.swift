@@ -1,3 +1,5 @@
+import Foundation
+import LogsieveCore
 import LogsieveKafka
 
 /// The options of `logsieve kafka`. Kafka settings come from the command
@@ -19,6 +21,10 @@ struct KafkaOptions {
         static let configFile = "LOGSIEVE_KAFKA_CONFIG"
         static let unsafe = "LOGSIEVE_KAFKA_UNSAFE"
         static let logLevel = "LOGSIEVE_KAFKA_LOG_LEVEL"
+        static let keyBy = "LOGSIEVE_KAFKA_KEY_BY"
+        static let stateTopic = "LOGSIEVE_KAFKA_STATE_TOPIC"
+        static let exactlyOnce = "LOGSIEVE_KAFKA_EXACTLY_ONCE"
+        static let instanceID = "LOGSIEVE_KAFKA_INSTANCE_ID"
         /// `LOGSIEVE_KAFKA_X_SASL_PASSWORD=…` sets `sasl.password`.
         static let propertyPrefix = "LOGSIEVE_KAFKA_X_"
     }
@@ -34,6 +40,10 @@ struct KafkaOptions {
         var configFile = environment[Variable.configFile]
         var unsafeNames = Set((environment[Variable.unsafe] ?? "").split(separator: ",").map(String.init))
         var logLevelText = environment[Variable.logLevel]
+        var keyByText = environment[Variable.keyBy]
+        var stateTopic = environment[Variable.stateTopic]
+        var exactlyOnce = ["1", "true", "yes"].contains(environment[Variable.exactlyOnce]?.lowercased() ?? "")
+        var instanceID = environment[Variable.instanceID]
         var commandLineProperties = KafkaProperties()
         var numbers: [String: Double] = [:]
         var rest: [String] = []
@@ -64,7 +74,11 @@ struct KafkaOptions {
             case "--kafka-config", "-F": configFile = try value(for: name, inline: inline)
             case "--unsafe": unsafeNames.insert(try value(for: name, inline: inline))
             case "--log-level": logLevelText = try value(for: name, inline: inline)
-            case "--commit-interval", "--flush-timeout", "--batch-size":
+            case "--key-by": keyByText = try value(for: name, inline: inline)
+            case "--state-topic": stateTopic = try value(for: name, inline: inline)
+            case "--exactly-once": exactlyOnce = true
+            case "--instance-id": instanceID = try value(for: name, inline: inline)
+            case "--commit-interval", "--flush-timeout", "--batch-size", "--checkpoint-interval", "--restore-timeout":
                 let text = try value(for: name, inline: inline)
                 guard let number = Double(text), number > 0, number <= 1_000_000 else {
                     throw UsageError("\(name) expects a positive number, not '\(text)'")
@@ -124,13 +138,40 @@ struct KafkaOptions {
         if let number = numbers["--commit-interval"] { relay.commitInterval = number }
         if let number = numbers["--flush-timeout"] { relay.flushTimeout = number }
         if let number = numbers["--batch-size"] { relay.batchSize = max(1, Int(number)) }
+        if properties["transactional.id"] != nil {
+            throw UsageError("transactional.id is set by --exactly-once from the group and --instance-id; remove -X transactional.id")
+        }
+        if exactlyOnce {
+            relay.transactionalID = "logsieve-\(group)-\(instanceID ?? defaultInstanceID())"
+        } else if instanceID != nil {
+            throw UsageError("--instance-id needs --exactly-once")
+        }
+        if let keyByText, !keyByText.isEmpty {
+            do {
+                relay.keyPath = try JSONPath.parse(keyByText)
+            } catch {
+                throw UsageError("invalid --key-by path at column \(error.column): \(error.message); write a path such as .actor.id")
+            }
+        }
+        if let stateTopic, !stateTopic.isEmpty {
+            if sources.contains(stateTopic) || stateTopic == to {
+                throw UsageError("the state topic \(stateTopic) must differ from the --from and --to topics")
+            }
+            var state = StateTopicConfiguration(topic: stateTopic)
+            if let number = numbers["--checkpoint-interval"] { state.checkpointInterval = number }
+            if let number = numbers["--restore-timeout"] { state.restoreTimeout = number }
+            relay.stateTopic = state
+        } else if numbers["--checkpoint-interval"] != nil || numbers["--restore-timeout"] != nil {
+            throw UsageError("--checkpoint-interval and --restore-timeout need --state-topic TOPIC")
+        }
 
         var options = KafkaOptions(relay: relay, filter: try FilterOptions.parse(rest) { _ in false })
         if let logLevelText {
-            guard let level = KafkaLog.Level.allCases.first(where: { "\($0)" == logLevelText }) else {
-                throw UsageError("--log-level expects error, warning, info or debug, not '\(logLevelText)'")
-            }
-            options.logLevel = level
+            options.logLevel = try ObservabilityOptions.level(logLevelText)
+        }
+        if options.filter.observability.metricsAddress != nil {
+            // The consumer lag comes from librdkafka's statistics.
+            options.relay.statisticsInterval = 5000
         }
         if !options.filter.inputs.isEmpty {
             throw UsageError("logsieve kafka reads the --from topics, not files: unexpected argument '\(options.filter.inputs[0])'")
@@ -139,5 +180,13 @@ struct KafkaOptions {
             throw UsageError("logsieve kafka writes to the --to topic; -o is not available")
         }
         return options
+    }
+
+    /// Returns the host name and process id: unique among running instances, but new
+    /// on each restart, so an open transaction of a killed process is not
+    /// fenced and holds back read_committed readers until
+    /// `transaction.timeout.ms` (librdkafka default 60 s) aborts it.
+    static func defaultInstanceID() -> String {
+        "\(ProcessInfo.processInfo.hostName)-\(getpid())"
     }
 }

@@ -21,7 +21,7 @@ enum StatsReport {
         }
         let byKind = SecretKind.allCases.filter { counts[$0] > 0 }.map { "\($0.name) \(counts[$0])" }
         lines.append("redactions: \(counts.total)" + (byKind.isEmpty ? "" : " (" + byKind.joined(separator: ", ") + ")"))
-        for line in lines { Diagnostics.write("logsieve: stats: \(line)\n") }
+        for line in lines { Diagnostics.report("stats: \(line)") }
     }
 
     /// The enrich stage's counts, including evictions, so that an operator
@@ -31,7 +31,7 @@ enum StatsReport {
             "enrich: \(stats.eventsRecognized) identity events, \(stats.eventsFlagged) flagged, \(stats.lateEvents) late, \(stats.eventsWithoutTime) without a timestamp",
             "enrich: \(stats.sessionsTracked) sessions and \(stats.usersTracked) users tracked; evicted at the limit: \(stats.sessionsEvicted) sessions, \(stats.usersEvicted) users; expired: \(stats.sessionsExpired) sessions, \(stats.usersExpired) users",
         ]
-        for line in lines { Diagnostics.write("logsieve: stats: \(line)\n") }
+        for line in lines { Diagnostics.report("stats: \(line)") }
     }
 
     /// Returns the peak resident set size of this process (`VmHWM` in

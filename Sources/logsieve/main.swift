@@ -10,7 +10,6 @@ import Glibc
 signal(SIGPIPE, SIG_IGN)
 
 let arguments = Array(CommandLine.arguments.dropFirst())
-let reservedSubcommands = ["config"]
 
 func runLogsieve() -> Int32 {
     if arguments.first == "kafka" {
@@ -20,6 +19,7 @@ func runLogsieve() -> Int32 {
         switch arguments.first {
         case "har": Diagnostics.writeStandardOutput(HelpText.har)
         case "check": Diagnostics.writeStandardOutput(HelpText.check)
+        case "config": Diagnostics.writeStandardOutput(HelpText.config)
         default: Diagnostics.writeStandardOutput(HelpText.text)
         }
         return ExitStatus.success
@@ -28,9 +28,8 @@ func runLogsieve() -> Int32 {
         Diagnostics.writeStandardOutput(Versions.report)
         return ExitStatus.success
     }
-    if let first = arguments.first, reservedSubcommands.contains(first) {
-        Diagnostics.usage("the '\(first)' subcommand is not available in logsieve \(Versions.logsieve)")
-        return ExitStatus.usage
+    if arguments.first == "config" {
+        return ConfigCommand.run(Array(arguments.dropFirst()), environment: ProcessInfo.processInfo.environment)
     }
     do {
         LogsieveIO.StopSignal.install()
@@ -42,7 +41,9 @@ func runLogsieve() -> Int32 {
             }
             return try CheckCommand(options: options, environment: environment).run()
         }
-        let options = try FilterOptions.parse(arguments) { FileManager.default.fileExists(atPath: $0) }
+        let options = try ConfigResolution.filterOptions(arguments, environment: ProcessInfo.processInfo.environment) {
+            FileManager.default.fileExists(atPath: $0)
+        }
         return try FilterCommand(options: options, environment: ProcessInfo.processInfo.environment).run()
     } catch let error as UsageError {
         Diagnostics.usage(error.message)

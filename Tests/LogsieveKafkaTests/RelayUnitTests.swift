@@ -108,3 +108,14 @@ import Testing
         #expect(consumer["auto.offset.reset"] == "earliest")
     }
 }
+
+@Suite struct SourceHeaderTests {
+    @Test(arguments: [Int64(0), 7, 10, 1_234_567_890_123, Int64.max])
+    func formatsOffsetDigits(offset: Int64) {
+        let text = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            let start = KafkaProducer.formatDecimal(offset, into: digits)
+            return String(decoding: UnsafeBufferPointer(rebasing: digits[start...]), as: UTF8.self)
+        }
+        #expect(text == String(offset))
+    }
+}

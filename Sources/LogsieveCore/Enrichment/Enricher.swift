@@ -6,9 +6,10 @@ import Glibc
 ///
 /// One instance per stream, not thread-safe, like `Redactor`.
 public final class Enricher {
-    public let configuration: EnrichmentConfiguration
+    public internal(set) var configuration: EnrichmentConfiguration
     let fingerprinter: Fingerprinter
-    let store: IdentityStateStore
+    /// Replaced by `state` when each Kafka input partition keeps its own.
+    var store: IdentityStateStore
     let maxDepth: Int
     /// `--geoip-db`: the network and location of addresses whose event
     /// does not carry them.
@@ -66,6 +67,9 @@ public final class Enricher {
         let hasOldMember = event.has(EnrichmentMember.path)
         if assessment.reasons.isEmpty && !hasOldMember { return .unchanged }
         if !assessment.reasons.isEmpty { store.stats.eventsFlagged += 1 }
+        for reason in assessment.reasons {
+            store.stats.flagCounts[EnrichmentFlag.allCases.firstIndex(of: reason.flag)!] += 1
+        }
         try EnrichmentMember.write(text, start: start, end: count, removingOld: hasOldMember, assessment: assessment,
                                    source: identityEvent.source, maxDepth: maxDepth, scratch: scratch, to: output)
         return .rewritten

@@ -10,6 +10,8 @@ public struct EnrichmentStats: Sendable, Equatable {
     public var usersExpired = 0
     public var sessionsTracked = 0
     public var usersTracked = 0
+    /// Reasons raised, by flag, indexed like `EnrichmentFlag.allCases`.
+    public var flagCounts = Array(repeating: 0, count: EnrichmentFlag.allCases.count)
 
     public init() {}
 }

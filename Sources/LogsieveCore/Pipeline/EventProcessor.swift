@@ -15,6 +15,8 @@ public struct ProcessingStats: Sendable, Equatable {
     public var invalidRecords = 0
     /// Invalid records that were over `--max-line-bytes`.
     public var overlongRecords = 0
+    /// `invalidRecords` by reason; they add up to it.
+    public var invalidByReason = InvalidRecordCounts()
     /// Values in which the `--split` path found nothing.
     public var splitMissing = 0
     public var bytesIn = 0
@@ -27,6 +29,7 @@ public struct ProcessingStats: Sendable, Equatable {
         eventsDropped += other.eventsDropped
         invalidRecords += other.invalidRecords
         overlongRecords += other.overlongRecords
+        invalidByReason.merge(other.invalidByReason)
         splitMissing += other.splitMissing
         bytesIn += other.bytesIn
     }
@@ -86,6 +89,7 @@ public final class EventProcessor {
             stats.bytesIn += bytes + 1
             stats.invalidRecords += 1
             stats.overlongRecords += 1
+            stats.invalidByReason[.tooLong] += 1
             redactor.appendDroppedEnvelope(
                 reason: "line longer than --max-line-bytes (\(bytes) bytes, limit \(maxLineBytesForMessage))",
                 offset: maxLineBytesForMessage, bytes: bytes, line: record.lineNumber, to: output)
@@ -138,6 +142,7 @@ public final class EventProcessor {
             }
             stats.bytesIn += count + 1
             stats.invalidRecords += 1
+            stats.invalidByReason[InvalidRecordReason(error.reason)] += 1
             redactor.appendInvalidEnvelope(base, count: count, error: error, line: record.lineNumber, to: output)
             output.append(ASCII.newline)
             return .consumed

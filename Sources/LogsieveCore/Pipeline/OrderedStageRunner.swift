@@ -91,6 +91,7 @@ final class OrderedStageRunner {
     ) {
         stats.eventsIn -= 1
         stats.invalidRecords += 1
+        stats.invalidByReason[InvalidRecordReason(error.reason)] += 1
         envelopeRedactor.beginEvent()
         envelopeRedactor.appendInvalidEnvelope(event, count: count, error: error, line: lineNumber, to: output)
         output.append(ASCII.newline)

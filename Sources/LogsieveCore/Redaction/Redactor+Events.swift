@@ -26,11 +26,17 @@ extension Redactor {
         JSONStringCoding.appendReplacingInvalidUTF8(text, count: count, into: sanitized)
         unowned(unsafe) let scrubbed = scratchBuffer(level: 0, slot: 1)
         var pending: KeyRule? = nil
+        var line = (base: UnsafePointer(sanitized.base), count: sanitized.count)
         if scrubText(sanitized.base, count: sanitized.count, into: scrubbed, depth: 0, level: 1, pendingPairRule: &pending) {
-            output.append(scrubbed.base, count: scrubbed.count)
-        } else {
-            output.append(sanitized.base, count: sanitized.count)
+            line = (UnsafePointer(scrubbed.base), scrubbed.count)
         }
+        if let valuePatterns {
+            patternOutput.removeAll()
+            if applyValuePatterns(valuePatterns, line.base, count: line.count, into: patternOutput) {
+                line = (UnsafePointer(patternOutput.base), patternOutput.count)
+            }
+        }
+        output.append(line.base, count: line.count)
     }
 
     /// Writes the envelope for text that is not valid JSON: one JSON object

@@ -130,7 +130,7 @@ extension Redactor {
             }
 
             let removesMember: Bool
-            if case .secret = role, replacement == .remove, context != .cookieObject {
+            if case .secret(let secretRule) = role, replacement(for: secretRule.kind) == .remove, context != .cookieObject {
                 removesMember = true
             } else {
                 removesMember = false
@@ -237,7 +237,9 @@ extension Redactor {
     /// Scans a string value and scrubs its content.
     private func redactString(_ pass: inout JSONPass, at index: Int, depth: Int, level: Int) throws(JSONScanError) -> Int {
         let span = try JSONLexer.scanString(pass.text, quoteIndex: index, end: pass.end)
-        if valueDetectorsEnabled && span.end - span.start >= 3 {
+        if let valuePatterns {
+            scrubStringWithPatterns(&pass, span, valuePatterns, depth: depth, level: level)
+        } else if valueDetectorsEnabled && span.end - span.start >= 3 {
             scrubString(&pass, span, depth: depth, level: level, allowsNestedJSON: true)
         }
         return span.end + 1
@@ -252,6 +254,32 @@ extension Redactor {
                            allowsNestedJSON: allowsNestedJSON) else { return }
         pass.copyThrough(span.start)
         JSONStringCoding.encode(scrubbed.base, count: scrubbed.count, into: pass.output)
+        pass.copyFrom = span.end
+        pass.changed = true
+    }
+
+    /// Runs the text scan (when the value detectors are on) and then the
+    /// custom patterns over a string's content, and writes the result in
+    /// place of the old content if either changed it.
+    private func scrubStringWithPatterns(
+        _ pass: inout JSONPass, _ span: JSONLexer.StringSpan, _ valuePatterns: any ValuePatternMatcher, depth: Int, level: Int
+    ) {
+        var content = decodedContent(pass.text, span, level: level)
+        unowned(unsafe) let scrubbed = scratchBuffer(level: level, slot: 1)
+        var changed = false
+        if valueDetectorsEnabled && content.count >= 3
+            && scrubContent(content.base, count: content.count, into: scrubbed, depth: depth, level: level, allowsNestedJSON: true) {
+            content = (UnsafePointer(scrubbed.base), scrubbed.count)
+            changed = true
+        }
+        patternOutput.removeAll()
+        if applyValuePatterns(valuePatterns, content.base, count: content.count, into: patternOutput) {
+            content = (UnsafePointer(patternOutput.base), patternOutput.count)
+            changed = true
+        }
+        guard changed else { return }
+        pass.copyThrough(span.start)
+        JSONStringCoding.encode(content.base, count: content.count, into: pass.output)
         pass.copyFrom = span.end
         pass.changed = true
     }

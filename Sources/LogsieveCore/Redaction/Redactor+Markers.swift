@@ -3,7 +3,7 @@ extension Redactor {
     /// scheme word or cookie name) and counts it.
     func appendMarker(_ kind: SecretKind, secret: UnsafePointer<UInt8>, count: Int, to output: ByteBuffer) {
         countRedaction(kind)
-        guard replacement == .fingerprint else {
+        guard replacement(for: kind) == .fingerprint else {
             output.append("[REDACTED]")
             return
         }

@@ -22,7 +22,15 @@ public final class Redactor {
     let keyRules: CompiledKeyRules
     let maxDepth: Int
     let valueDetectorsEnabled: Bool
-    let replacement: ReplacementMode
+    /// The replacement mode of each kind, indexed by `SecretKind.rawValue`.
+    let replacementByKind: [ReplacementMode]
+    /// The custom value patterns, compiled for this redactor's thread.
+    let valuePatterns: (any ValuePatternMatcher)?
+    /// Scratch space for the matches of `valuePatterns` in one string.
+    var patternMatches: [ValuePatternMatch] = []
+    /// The output of the custom patterns over one string; consumed before
+    /// the next string is searched, so one buffer serves every level.
+    let patternOutput = ByteBuffer(capacity: 4096)
     let jwtMode: JWTMode
     /// `ByteClass.scan`, read once here: each read of a lazy static runs
     /// swift_once, and the text scan starts once per string.
@@ -48,14 +56,24 @@ public final class Redactor {
     /// current event, for the enrich stage.
     public internal(set) var sessionMACs = SessionMACTable()
 
-    public init(configuration: RedactorConfiguration, fingerprinter: Fingerprinter) {
+    /// `valuePatterns` must not be shared with another redactor.
+    public init(
+        configuration: RedactorConfiguration, fingerprinter: Fingerprinter, valuePatterns: (any ValuePatternMatcher)? = nil
+    ) {
         self.configuration = configuration
         self.fingerprinter = fingerprinter
         keyRules = configuration.keyRules.tables
         maxDepth = configuration.maxDepth
         valueDetectorsEnabled = configuration.valueDetectors
-        replacement = configuration.replacement
+        replacementByKind = SecretKind.allCases.map { configuration.replacement(for: $0) }
+        self.valuePatterns = valuePatterns
         jwtMode = configuration.jwt
+    }
+
+    /// Returns the replacement mode of `kind`.
+    @inline(__always)
+    func replacement(for kind: SecretKind) -> ReplacementMode {
+        replacementByKind[Int(kind.rawValue)]
     }
 
     deinit {

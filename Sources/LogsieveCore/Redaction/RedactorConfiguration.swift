@@ -23,6 +23,8 @@ public enum JWTMode: String, Sendable, CaseIterable {
 public struct RedactorConfiguration: Sendable {
     public var keyRules = KeyRuleSet.default
     public var replacement = ReplacementMode.fingerprint
+    /// Replacement modes for single kinds, over `replacement`.
+    public var replacementOverrides: [SecretKind: ReplacementMode] = [:]
     public var jwt = JWTMode.redact
     /// Containers nested deeper than this (JSON inside strings included)
     /// make the event invalid, and it is written as a scrubbed envelope.
@@ -38,6 +40,11 @@ public struct RedactorConfiguration: Sendable {
     public static let maxAllowedDepth = 10_000
 
     public init() {}
+
+    /// Returns the replacement mode of `kind`: its override, else `replacement`.
+    public func replacement(for kind: SecretKind) -> ReplacementMode {
+        replacementOverrides[kind] ?? replacement
+    }
 }
 
 /// Redactions counted by kind, for `--stats`.

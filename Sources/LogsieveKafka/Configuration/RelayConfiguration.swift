@@ -1,3 +1,5 @@
+import LogsieveCore
+
 /// Everything the relay needs besides the sanitizer: where to read and
 /// write, the consumer group, and how to talk to librdkafka.
 public struct RelayConfiguration: Sendable {
@@ -19,6 +21,14 @@ public struct RelayConfiguration: Sendable {
     /// `logsieve.reason` header; without one it goes to `destinationTopic`.
     public var deadLetterTopic: String?
     public var partitioner = Partitioner.partition
+    /// `--key-by`: the output message's key is the value at this path in the
+    /// sanitized event; an event without it keeps its input key.
+    public var keyPath: JSONPath?
+    /// `--state-topic`: per-partition enrich state checkpointed to Kafka.
+    public var stateTopic: StateTopicConfiguration?
+    /// `--exactly-once`: the producer's `transactional.id`; nil for at-least-once.
+    public var transactionalID: String?
+    public var exactlyOnce: Bool { transactionalID != nil }
     /// The user's properties, applied to both the consumer and the producer.
     public var properties = KafkaProperties()
     /// Guarded properties that the user allowed with `--unsafe`.
@@ -42,6 +52,10 @@ public struct RelayConfiguration: Sendable {
 
     /// The consumer's properties: relay defaults, then the user's, then the
     /// settings the delivery guarantee needs.
+    /// `statistics.interval.ms` for the consumer when the user set none:
+    /// `--metrics` reads the consumer lag from these statistics.
+    public var statisticsInterval: Int?
+
     func consumerProperties() -> KafkaProperties {
         var result = KafkaProperties([
             ("auto.offset.reset", "earliest"),
@@ -52,6 +66,9 @@ public struct RelayConfiguration: Sendable {
         result["group.id"] = group
         result["enable.auto.offset.store"] = result["enable.auto.offset.store"] ?? "false"
         result["enable.auto.commit"] = result["enable.auto.commit"] ?? "false"
+        if let statisticsInterval, result["statistics.interval.ms"] == nil {
+            result["statistics.interval.ms"] = String(statisticsInterval)
+        }
         // Producer-only settings would make librdkafka warn on every start.
         for name in Self.producerOnlyProperties { result[name] = nil }
         return result
@@ -71,6 +88,7 @@ public struct RelayConfiguration: Sendable {
         result.merge(properties)
         if let brokers { result["bootstrap.servers"] = brokers }
         result["enable.idempotence"] = result["enable.idempotence"] ?? "true"
+        if let transactionalID { result["transactional.id"] = transactionalID }
         if result["acks"] == nil && result["request.required.acks"] == nil { result["acks"] = "all" }
         for name in Self.consumerOnlyProperties { result[name] = nil }
         return result

@@ -12,6 +12,8 @@ public final class MockCluster {
         case joinGroup = 11
         case heartbeat = 12
         case syncGroup = 14
+        case addPartitionsToTxn = 24
+        case endTxn = 26
     }
 
     /// Broker errors to inject, by their protocol names.
@@ -21,8 +23,15 @@ public final class MockCluster {
         case notEnoughReplicas
         case coordinatorNotAvailable
         case rebalanceInProgress
+        /// A permanent produce error: the producer fails the messages
+        /// instead of retrying them.
+        case messageSizeTooLarge
         /// The broker drops the connection.
         case transport
+        /// A transactional request is not authorized; the transaction must be aborted.
+        case topicAuthorizationFailed
+        /// No error: lets one request through before the next injected error.
+        case none
 
         var code: rd_kafka_resp_err_t {
             switch self {
@@ -31,7 +40,10 @@ public final class MockCluster {
             case .notEnoughReplicas: RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS
             case .coordinatorNotAvailable: RD_KAFKA_RESP_ERR_COORDINATOR_NOT_AVAILABLE
             case .rebalanceInProgress: RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS
+            case .messageSizeTooLarge: RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE
             case .transport: RD_KAFKA_RESP_ERR__TRANSPORT
+            case .topicAuthorizationFailed: RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED
+            case .none: RD_KAFKA_RESP_ERR_NO_ERROR
             }
         }
     }
@@ -85,5 +97,24 @@ public final class MockCluster {
 
     public func setBrokerUp(_ id: Int32) {
         _ = rd_kafka_mock_broker_set_up(cluster, id)
+    }
+
+    /// Makes broker `id` (1-based) the leader of every partition of `topic`,
+    /// so that taking it down blocks that topic alone.
+    public func setLeader(of topic: String, partitions: Int32, to id: Int32) throws(KafkaError) {
+        for partition in 0..<partitions {
+            let result = rd_kafka_mock_partition_set_leader(cluster, topic, partition, id)
+            guard result == RD_KAFKA_RESP_ERR_NO_ERROR else {
+                throw KafkaError(code: result, context: "cannot move the leader of \(topic) partition \(partition) to broker \(id)")
+            }
+        }
+    }
+
+    /// Makes broker `id` (1-based) the coordinator of consumer group `group`.
+    public func setGroupCoordinator(_ group: String, to id: Int32) throws(KafkaError) {
+        let result = rd_kafka_mock_coordinator_set(cluster, "group", group, id)
+        guard result == RD_KAFKA_RESP_ERR_NO_ERROR else {
+            throw KafkaError(code: result, context: "cannot make broker \(id) the coordinator of group \(group)")
+        }
     }
 }

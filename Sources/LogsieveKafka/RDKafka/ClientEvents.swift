@@ -18,8 +18,13 @@ final class ClientEvents {
     var deliveryReports: [DeliveryReport] = []
     /// Called from inside the consumer poll when partitions are assigned or revoked.
     var rebalanceHandler: ((RebalanceEvent) -> Void)?
+    /// Called before an assignment is applied; returns the offsets to start
+    /// reading from where they differ from the committed ones.
+    var assignmentOffsets: (([TopicPartition]) -> [TopicPartition: Int64])?
     /// Partitions of the last failed commit, for the log.
     var commitFailures = 0
+    /// Called from inside the consumer poll with librdkafka's statistics JSON.
+    var statisticsHandler: ((UnsafeBufferPointer<UInt8>) -> Void)?
     /// Errors that librdkafka reports and recovers from itself, by name.
     var transientErrorCounts: [String: Int] = [:]
 
@@ -103,6 +108,14 @@ func logsieveKafkaRebalanceCallback(
     let list = TopicPartitionList.partitions(of: partitions)
     switch code {
     case RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS:
+        // The relay may commit offsets of these partitions first, so that
+        // the fetch starts from them.
+        context.rebalanceHandler?(.assign(list))
+        // With a state topic, the relay restores each partition's state and
+        // may move its start offset to where that state was checkpointed.
+        if let offsets = context.assignmentOffsets?(list), !offsets.isEmpty {
+            TopicPartitionList.setOffsets(offsets, in: partitions)
+        }
         if cooperative {
             if let error = rd_kafka_incremental_assign(handle, partitions) {
                 let wrapped = KafkaError(consuming: error, context: "incremental assign failed")
@@ -114,7 +127,6 @@ func logsieveKafkaRebalanceCallback(
                 context.log.error(KafkaError(code: result, context: "assign failed").description)
             }
         }
-        context.rebalanceHandler?(.assign(list))
     case RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS:
         // The relay flushes and commits before the partitions are released.
         context.rebalanceHandler?(.revoke(list))
@@ -141,4 +153,16 @@ func logsieveKafkaCommitCallback(
     if code == RD_KAFKA_RESP_ERR__NO_OFFSET || code == RD_KAFKA_RESP_ERR_NO_ERROR { return }
     context.commitFailures += 1
     context.log.warning(KafkaError(code: code, context: "offset commit failed; the next commit retries it").description)
+}
+
+/// `stats_cb`: the statistics JSON every `statistics.interval.ms`, served
+/// by the consumer poll. Returning 0 lets librdkafka free the buffer.
+func logsieveKafkaStatisticsCallback(
+    _ handle: OpaquePointer?, _ json: UnsafeMutablePointer<CChar>?, _ length: Int, _ opaque: UnsafeMutableRawPointer?
+) -> Int32 {
+    guard let json, let context = events(opaque) else { return 0 }
+    json.withMemoryRebound(to: UInt8.self, capacity: length) { bytes in
+        context.statisticsHandler?(UnsafeBufferPointer(start: bytes, count: length))
+    }
+    return 0
 }

@@ -19,6 +19,9 @@ final class KafkaClientHandle {
         } else {
             rd_kafka_conf_set_rebalance_cb(conf, logsieveKafkaRebalanceCallback)
             rd_kafka_conf_set_offset_commit_cb(conf, logsieveKafkaCommitCallback)
+            if properties["statistics.interval.ms"] != nil {
+                rd_kafka_conf_set_stats_cb(conf, logsieveKafkaStatisticsCallback)
+            }
         }
         var errorText = [CChar](repeating: 0, count: 512)
         guard let handle = rd_kafka_new(type, conf, &errorText, errorText.count) else {
@@ -28,6 +31,15 @@ final class KafkaClientHandle {
         }
         pointer = handle
         self.events = events
+    }
+
+    /// The consumer group member id, or nil before the consumer joined a
+    /// group. The corresponding C function is `rd_kafka_memberid`.
+    var memberID: String? {
+        guard let pointer = rd_kafka_memberid(pointer) else { return nil }
+        defer { rd_kafka_mem_free(nil, pointer) }
+        let id = String(cString: pointer)
+        return id.isEmpty ? nil : id
     }
 
     deinit {

@@ -101,6 +101,10 @@ final class KafkaConsumer {
         }
     }
 
+    /// Whether the current assignment was lost, as when the coordinator
+    /// dropped this member: other members may own the partitions already.
+    var isAssignmentLost: Bool { rd_kafka_assignment_lost(handle.pointer) != 0 }
+
     func pause(_ partitions: [TopicPartition]) {
         try? TopicPartitionList.with(partitions.map { ($0, 0) }) { list in _ = rd_kafka_pause_partitions(handle.pointer, list) }
     }

@@ -6,6 +6,8 @@ import CRdKafka
 final class KafkaProducer {
     let handle: KafkaClientHandle
     private var topics: [String: OpaquePointer] = [:]
+    /// The argument list of `rd_kafka_produceva`, reused for every message.
+    private let fields = UnsafeMutablePointer<rd_kafka_vu_t>.allocate(capacity: 8)
 
     init(properties: KafkaProperties, log: KafkaLog) throws(KafkaError) {
         handle = try KafkaClientHandle(type: RD_KAFKA_PRODUCER, properties: properties, events: ClientEvents(log: log, role: "producer"))
@@ -13,6 +15,7 @@ final class KafkaProducer {
 
     deinit {
         for topic in topics.values { rd_kafka_topic_destroy(topic) }
+        fields.deallocate()
     }
 
     var events: ClientEvents { handle.events }
@@ -44,19 +47,10 @@ final class KafkaProducer {
     /// when the producer queue is full (retry after `poll`) and
     /// `MSG_SIZE_TOO_LARGE` when it exceeds `message.max.bytes`.
     func produce(_ message: OutgoingMessage, token: UInt64) throws(KafkaError) {
-        let headers = rd_kafka_headers_new(message.headers.count)!
-        for header in message.headers {
-            header.name.withCString { name in
-                if let value = header.value {
-                    value.withUnsafeBytes { bytes in _ = rd_kafka_header_add(headers, name, -1, bytes.baseAddress, bytes.count) }
-                } else {
-                    _ = rd_kafka_header_add(headers, name, -1, nil, 0)
-                }
-            }
-        }
-        var fields = [rd_kafka_vu_t](repeating: rd_kafka_vu_t(), count: 8)
+        let headers = makeHeaders(message)
         var count = 0
         func add(_ type: rd_kafka_vtype_t, _ fill: (inout rd_kafka_vu_t) -> Void) {
+            fields[count] = rd_kafka_vu_t()
             fields[count].vtype = type
             fill(&fields[count])
             count += 1
@@ -71,7 +65,7 @@ final class KafkaProducer {
             message.key.withBytes { key in
                 if let value { add(RD_KAFKA_VTYPE_VALUE) { $0.u.mem = .init(ptr: UnsafeMutableRawPointer(mutating: value.baseAddress), size: value.count) } }
                 if let key { add(RD_KAFKA_VTYPE_KEY) { $0.u.mem = .init(ptr: UnsafeMutableRawPointer(mutating: key.baseAddress), size: key.count) } }
-                return fields.withUnsafeBufferPointer { rd_kafka_produceva(handle.pointer, $0.baseAddress, count) }
+                return rd_kafka_produceva(handle.pointer, fields, count)
             }
         }
         if let error {
@@ -79,6 +73,41 @@ final class KafkaProducer {
             rd_kafka_headers_destroy(headers)
             throw KafkaError(consuming: error, context: "cannot produce to \(message.topic) partition \(message.partition.map(String.init) ?? "any")")
         }
+    }
+
+    /// Builds the message's headers: `headers`, then the source position.
+    /// librdkafka copies names and values, so the offset is formatted on
+    /// the stack.
+    private func makeHeaders(_ message: OutgoingMessage) -> OpaquePointer {
+        let headers = rd_kafka_headers_new(message.headers.count + 3)!
+        for header in message.headers {
+            if let value = header.value {
+                value.withUnsafeBytes { bytes in _ = rd_kafka_header_add(headers, header.name, -1, bytes.baseAddress, bytes.count) }
+            } else {
+                _ = rd_kafka_header_add(headers, header.name, -1, nil, 0)
+            }
+        }
+        guard let source = message.source else { return headers }
+        source.topic.withUnsafeBytes { _ = rd_kafka_header_add(headers, RelayHeader.sourceTopic, -1, $0.baseAddress, $0.count) }
+        source.partition.withUnsafeBytes { _ = rd_kafka_header_add(headers, RelayHeader.sourcePartition, -1, $0.baseAddress, $0.count) }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            let start = Self.formatDecimal(source.offset, into: digits)
+            _ = rd_kafka_header_add(headers, RelayHeader.sourceOffset, -1, digits.baseAddress! + start, digits.count - start)
+        }
+        return headers
+    }
+
+    /// Writes the decimal digits of a non-negative `value` at the end of
+    /// `buffer` (20 bytes fit any Int64) and returns the index of the first.
+    static func formatDecimal(_ value: Int64, into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        var remaining = UInt64(max(value, 0))
+        var index = buffer.count
+        repeat {
+            index -= 1
+            buffer[index] = 0x30 + UInt8(remaining % 10)
+            remaining /= 10
+        } while remaining > 0
+        return index
     }
 
     /// Serves delivery reports and errors for up to `timeoutMilliseconds`.

@@ -33,7 +33,7 @@ public final class EventSanitizer {
         // A value with a line break may be pretty-printed JSON or several
         // NDJSON lines; either way it is one record here, because a Kafka
         // message is the unit that is delivered and committed.
-        let hasLineBreak = value.firstIndex(of: 0x0A) != nil
+        let hasLineBreak = value.count > 0 && memchr(value.baseAddress!, 0x0A, value.count) != nil
         var record = FramedRecord.external(kind: hasLineBreak ? .multiLineValue : .line, bytes: value, lineNumber: 1)
         if processor.process(record, to: output) == .continuesOnNextLine {
             // A truncated value: no next line will come, so it is invalid.

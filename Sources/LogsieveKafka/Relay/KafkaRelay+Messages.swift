@@ -11,6 +11,7 @@ extension KafkaRelay {
         }
         let state = partitionState(for: message)
         let offset = message.offset
+        stateTopic?.willHandle(state.topicPartition, offset: offset)
         summary.consumed += 1
 
         guard let outgoing = makeOutgoing(message, state: state) else {
@@ -109,9 +110,6 @@ extension KafkaRelay {
         }
         // A header of the same name from upstream would be ambiguous.
         headers.removeAll { $0.name.hasPrefix("logsieve.") }
-        headers.append(.init(name: RelayHeader.sourceTopic, value: Array(state.topicPartition.topic.utf8)))
-        headers.append(.init(name: RelayHeader.sourcePartition, value: Array(String(state.topicPartition.partition).utf8)))
-        headers.append(.init(name: RelayHeader.sourceOffset, value: Array(String(message.offset).utf8)))
 
         var topic = configuration.destinationTopic
         var partitionCount = destinationPartitions
@@ -122,9 +120,10 @@ extension KafkaRelay {
                 partitionCount = deadLetterPartitions
             }
         }
-        let key: MessageBytes = message.key.map { .borrowed($0) } ?? .null
+        let key: MessageBytes = eventKey(value) ?? message.key.map { .borrowed($0) } ?? .null
+        let source = SourcePosition(topic: state.topicHeaderValue, partition: state.partitionHeaderValue, offset: message.offset)
         return OutgoingMessage(topic: topic, partition: outputPartition(inputPartition: message.partition, count: partitionCount),
-                               key: key, value: value, headers: headers, timestamp: message.timestamp)
+                               key: key, value: value, headers: headers, timestamp: message.timestamp, source: source)
     }
 
     func outputPartition(inputPartition: Int32, count: Int32) -> Int32? {
@@ -173,6 +172,8 @@ extension KafkaRelay {
     /// Marks delivered messages in their partitions' progress. A failed
     /// delivery stops the relay: its offset and every later one in the
     /// partition stay uncommitted, so a restart reads them again.
+    /// NOTE: a message that fails the same way on every attempt stops
+    /// every restart at the same offset, because nothing dead-letters it.
     func applyDeliveryReports() {
         for report in producer.takeDeliveryReports() {
             let slot = DeliveryToken.slot(report.token)
@@ -183,6 +184,7 @@ extension KafkaRelay {
                 log.error("\(error.description); stopping without committing past it, so a restart reads it again",
                           LogKey.position(state.topicPartition, offset: offset))
                 stopError = stopError ?? error
+                monitor?.deliveryFailed()
                 continue
             }
             summary.delivered += 1

@@ -24,8 +24,21 @@ public final class KafkaRelay {
     /// The producer's `message.max.bytes`, for the oversized envelope.
     var producerMessageLimit = "1000000"
     var hasBeenAssigned = false
+    /// Delivered offsets whose commit on revocation failed, kept until the
+    /// next assignment (see `commitRetainedOffsets`).
+    var uncommittedAtRevocation: [TopicPartition: Int64] = [:]
     /// The first delivery or produce failure that the relay cannot retry.
     var stopError: KafkaError?
+    /// Per-partition enrich state in `--state-topic`, if configured.
+    var stateTopic: StateTopicCoordinator?
+    /// Health, readiness and metrics for `--metrics`; set before `run`.
+    public var monitor: RelayMonitor? {
+        didSet {
+            consumer.events.statisticsHandler = monitor.map { monitor in
+                { [log] json in monitor.recordStatistics(json, log: log) }
+            }
+        }
+    }
 
     public init(configuration: RelayConfiguration, sanitizer: EventSanitizer, log: KafkaLog) throws(KafkaError) {
         var relayLog = log
@@ -39,6 +52,7 @@ public final class KafkaRelay {
         consumer = try KafkaConsumer(properties: configuration.consumerProperties(), log: relayLog, batchSize: configuration.batchSize)
         producerMessageLimit = producerProperties["message.max.bytes"] ?? producerMessageLimit
         consumer.events.rebalanceHandler = { [unowned self] event in self.handleRebalance(event) }
+        try setUpStateTopic()
     }
 
     /// Runs until `shouldStop` returns true or an error stops the relay,
@@ -49,10 +63,21 @@ public final class KafkaRelay {
         if let deadLetter = configuration.deadLetterTopic {
             deadLetterPartitions = try producer.partitionCount(of: deadLetter, timeoutMilliseconds: 10_000)
         }
+        try stateTopic?.checkTopic(inputTopic: configuration.sourceTopics[0])
         try consumer.subscribe(configuration.sourceTopics)
         log.info("relay started: \(configuration.sourceTopics.joined(separator: ",")) -> \(configuration.destinationTopic)",
                  [("kafka.output.partitions", String(destinationPartitions)), ("kafka.properties", configuration.properties.maskedDescription)])
 
+        if configuration.exactlyOnce {
+            do {
+                try runTransactions(shouldStop: shouldStop)
+            } catch {
+                stopError = stopError ?? error
+            }
+            shutDown()
+            if let stopError { throw stopError }
+            return summary
+        }
         var lastCommit = Date()
         while !shouldStop() {
             if let fatal = consumer.events.fatalError ?? producer.events.fatalError {
@@ -64,6 +89,7 @@ public final class KafkaRelay {
             // instead, so that neither loop spins.
             producer.poll(timeoutMilliseconds: waiting ? 50 : 0)
             let batch = consumer.poll(timeoutMilliseconds: waiting ? 0 : 100)
+            monitor?.health.beginWork()
             for message in batch {
                 handle(message)
             }
@@ -71,10 +97,13 @@ public final class KafkaRelay {
             producer.poll(timeoutMilliseconds: 0)
             applyDeliveryReports()
             storeOffsets()
+            monitor?.health.endWork()
+            monitor?.tick(self)
             if Date().timeIntervalSince(lastCommit) >= configuration.commitInterval {
                 commitStored(synchronous: false)
                 lastCommit = Date()
             }
+            checkpointStateIfDue()
         }
         shutDown()
         if let stopError { throw stopError }
@@ -84,6 +113,7 @@ public final class KafkaRelay {
     /// Stops fetching, waits for the delivery reports of what was produced,
     /// commits the delivered offsets and leaves the group.
     func shutDown() {
+        monitor?.stopping()
         log.info("stopping: flushing \(producer.outstandingCount) message(s) in flight")
         flushAndStore(reason: "shutdown")
         commitStored(synchronous: true)
@@ -94,7 +124,8 @@ public final class KafkaRelay {
             log.error("\(error.description); the group rebalances after session.timeout.ms")
         }
         log.info("stopped", [("kafka.consumed", String(summary.consumed)), ("kafka.delivered", String(summary.delivered)),
-                             ("kafka.invalid", String(summary.invalid)), ("kafka.oversized", String(summary.oversized))])
+                             ("kafka.invalid", String(summary.invalid)), ("kafka.oversized", String(summary.oversized)),
+                             ("kafka.pauses", String(summary.pauses))])
     }
 
     /// Waits up to `flushTimeout` for delivery reports, then stores the

@@ -51,6 +51,9 @@ struct OutgoingMessage {
     var value: MessageBytes
     var headers: [Header]
     var timestamp: Int64?
+    /// The input position, written as the `logsieve.source.*` headers after
+    /// `headers`. nil for messages that do not come from an input topic.
+    var source: SourcePosition? = nil
 
     static let oversizedReason = Array("oversized".utf8)
 
@@ -67,6 +70,15 @@ struct OutgoingMessage {
         copy.value = value.owning
         return copy
     }
+}
+
+/// The input position of a relayed message. The topic and partition bytes
+/// are formatted once per partition, and the producer formats the offset on
+/// the stack, so that the three headers need no Swift allocation per message.
+struct SourcePosition {
+    var topic: [UInt8]
+    var partition: [UInt8]
+    var offset: Int64
 }
 
 /// Names of the headers that the relay adds.

@@ -14,10 +14,15 @@ final class PartitionState {
     var waiting: [(offset: Int64, message: OutgoingMessage)] = []
     var isPaused = false
     var isAssigned = true
+    /// The values of the `logsieve.source.topic` and `.partition` headers.
+    let topicHeaderValue: [UInt8]
+    let partitionHeaderValue: [UInt8]
 
     init(topicPartition: TopicPartition, slot: Int) {
         self.topicPartition = topicPartition
         self.slot = slot
+        topicHeaderValue = Array(topicPartition.topic.utf8)
+        partitionHeaderValue = Array(String(topicPartition.partition).utf8)
     }
 }
 

@@ -1,0 +1,50 @@
+import Synchronization
+
+/// Counts of the sidecar inputs and outputs, for `--stats` and for a
+/// metrics endpoint that reads them from another thread.
+public struct SidecarCounters: Sendable, Equatable {
+    /// Client connections open now.
+    public var connectionsOpen = 0
+    public var connectionsAccepted = 0
+    public var connectionsClosed = 0
+    /// Connections closed by `--idle-timeout`, also counted in `connectionsClosed`.
+    public var connectionsTimedOut = 0
+    /// Bytes read from client connections and followed files.
+    public var bytesReceived = 0
+    /// Bytes the output socket accepted.
+    public var bytesSent = 0
+    /// Successful connections of the output socket after the first.
+    public var outputReconnects = 0
+    /// Rotations of followed files (renamed or truncated) that were detected.
+    public var inputRotations = 0
+    /// Rotations of the `-o FILE --rotate-bytes` output.
+    public var outputRotations = 0
+
+    public init() {}
+}
+
+/// The shared, lock-protected `SidecarCounters` of one run.
+public final class SidecarMetrics: Sendable {
+    private let counters = Mutex(SidecarCounters())
+    private let observer: (@Sendable (SidecarCounters) -> Void)?
+
+    /// `observer` receives the counters after every update, such as a
+    /// metrics registry that copies them, and once at the start.
+    public init(observer: (@Sendable (SidecarCounters) -> Void)? = nil) {
+        self.observer = observer
+        observer?(SidecarCounters())
+    }
+
+    public func update(_ body: (inout SidecarCounters) -> Void) {
+        let updated = counters.withLock { counters in
+            body(&counters)
+            return counters
+        }
+        observer?(updated)
+    }
+
+    /// A copy of the counters at this moment.
+    public var snapshot: SidecarCounters {
+        counters.withLock { $0 }
+    }
+}
