@@ -21,10 +21,11 @@ enum Base64 {
         var accumulator: UInt32 = 0
         var bits = 0
         var produced = 0
+        let alphabetValues = values  // read once: each read of a lazy static runs swift_once
         for index in start..<end {
             let byte = text[index]
             if byte == ASCII.equals { break }
-            let value = values[Int(byte)]
+            let value = alphabetValues[Int(byte)]
             guard value != 0xFF else { return false }
             accumulator = accumulator << 6 | UInt32(value)
             bits += 6

@@ -65,7 +65,8 @@ enum CredentialShapes {
     /// Returns the end of a token68 credential: `[A-Za-z0-9-._~+/]+` and trailing `=`.
     static func token68End(_ text: UnsafePointer<UInt8>, from start: Int, end: Int) -> Int {
         var cursor = start
-        while cursor < end && ByteClass.token68[Int(text[cursor])] { cursor += 1 }
+        let isToken68Byte = ByteClass.token68  // read once: each read of a lazy static runs swift_once
+        while cursor < end && isToken68Byte[Int(text[cursor])] { cursor += 1 }
         while cursor < end && text[cursor] == ASCII.equals { cursor += 1 }
         return cursor
     }
@@ -128,9 +129,10 @@ enum CredentialShapes {
         var lastDot = 0
         var previousDot = 0
         var cursor = index
+        let isBase64URLByte = ByteClass.base64URL  // read once: each read of a lazy static runs swift_once
         while true {
             let partStart = cursor
-            while cursor < end && ByteClass.base64URL[Int(text[cursor])] { cursor += 1 }
+            while cursor < end && isBase64URLByte[Int(text[cursor])] { cursor += 1 }
             let partLength = cursor - partStart
             if dotCount == 0 && partLength < 10 { return nil }
             if dotCount == 1 && partLength < 2 { return nil }

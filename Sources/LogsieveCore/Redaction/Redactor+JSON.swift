@@ -286,10 +286,21 @@ extension Redactor {
 
     /// Returns the decoded content of a string: the raw bytes when it has no
     /// escapes, else a copy decoded into scratch slot 0 of `level`.
+    ///
+    /// Inlined, because it runs for every key and most strings have no
+    /// escapes; the copy is out of line.
+    @inline(__always)
     func decodedContent(
         _ text: UnsafePointer<UInt8>, _ span: JSONLexer.StringSpan, level: Int
     ) -> (base: UnsafePointer<UInt8>, count: Int) {
         guard span.hasEscapes else { return (text + span.start, span.end - span.start) }
+        return decodedCopy(text, span, level: level)
+    }
+
+    @inline(never)
+    private func decodedCopy(
+        _ text: UnsafePointer<UInt8>, _ span: JSONLexer.StringSpan, level: Int
+    ) -> (base: UnsafePointer<UInt8>, count: Int) {
         unowned(unsafe) let decoded = scratchBuffer(level: level, slot: 0)
         JSONStringCoding.decode(text, start: span.start, end: span.end, into: decoded)
         return (UnsafePointer(decoded.base), decoded.count)

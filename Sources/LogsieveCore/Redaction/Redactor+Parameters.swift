@@ -23,8 +23,7 @@ extension Redactor {
             inURL = before == UInt8(ascii: "?") || before == ASCII.ampersand || before == UInt8(ascii: "#")
                 || before == ASCII.semicolon
         }
-        unowned(unsafe) let decodedName = scratchBuffer(level: level, slot: 2)
-        PercentEncoding.decode(text + nameStart, count: separator - nameStart, into: decodedName)
+        let decodedName = percentDecodedName(text + nameStart, count: separator - nameStart, level: level)
         let name = Self.innermostName(decodedName.base, count: decodedName.count)
         guard let rule = parameterRule(of: decodedName.base + name.lowerBound, count: name.count, inURL: inURL) else {
             return scrubEncodedValue(&scrub, separator: separator, inURL: inURL, level: level)
@@ -167,6 +166,21 @@ extension Redactor {
         return valueEnd
     }
 
+    /// Returns a parameter name with its `%XX` escapes decoded: the name
+    /// itself when it has no `%`, as almost every name, else a copy in
+    /// scratch slot 2 of `level`.
+    @inline(__always)
+    private func percentDecodedName(
+        _ name: UnsafePointer<UInt8>, count: Int, level: Int
+    ) -> (base: UnsafePointer<UInt8>, count: Int) {
+        var index = 0
+        while index < count && name[index] != ASCII.percent { index += 1 }
+        guard index < count else { return (name, count) }
+        unowned(unsafe) let decoded = scratchBuffer(level: level, slot: 2)
+        PercentEncoding.decode(name, count: count, into: decoded)
+        return (UnsafePointer(decoded.base), decoded.count)
+    }
+
     /// Returns the range of the name that a rule judges in a parameter
     /// name: `password` in `user[password]`, `access_token` in
     /// `access_token[]`, the whole name otherwise.
@@ -222,7 +236,8 @@ extension Redactor {
     private static func nameStart(_ text: UnsafePointer<UInt8>, before end: Int) -> Int {
         var start = end
         let limit = max(0, end - 128)
-        while start > limit && ByteClass.name[Int(text[start - 1])] { start -= 1 }
+        let isNameByte = ByteClass.name  // read once: each read of a lazy static runs swift_once
+        while start > limit && isNameByte[Int(text[start - 1])] { start -= 1 }
         guard start > 0 && start < end && text[start - 1] == ASCII.backslash else { return start }
         switch text[start] {
         case UInt8(ascii: "u") where end - start > 5 && JSONLiteralEscape.scalar(text + start - 1) != nil:

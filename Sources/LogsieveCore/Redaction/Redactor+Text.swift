@@ -58,7 +58,7 @@ extension Redactor {
     ) -> Bool {
         var scrub = TextScrub(text: text, end: count, output: output)
         scrub.pendingPairRule = pendingPairRule
-        let classes = ByteClass.scan
+        let classes = scanClasses
         var index = 0
         // 256 after a token character, to index the second half of `classes`.
         var afterToken = 0

@@ -32,6 +32,9 @@ public final class Redactor {
     /// the next string is searched, so one buffer serves every level.
     let patternOutput = ByteBuffer(capacity: 4096)
     let jwtMode: JWTMode
+    /// `ByteClass.scan`, read once here: each read of a lazy static runs
+    /// swift_once, and the text scan starts once per string.
+    let scanClasses = ByteClass.scan
     public private(set) var counts = RedactionCounts()
     /// The kinds counted since the last `markCounts()`, so that the counts of a pass
     /// that failed half-way can be taken back.

@@ -36,9 +36,16 @@ struct TextScrub {
         copyFrom = max(index, copyFrom)
     }
 
-    /// Copies the rest of the input if anything was replaced.
+    /// Copies the rest of the input if anything was replaced. Inlined,
+    /// because it runs once per scanned string and most change nothing.
+    @inline(__always)
     mutating func finish() {
         guard changed else { return }
+        copyRest()
+    }
+
+    @inline(never)
+    private mutating func copyRest() {
         output.append(text + copyFrom, count: end - copyFrom)
         copyFrom = end
     }
