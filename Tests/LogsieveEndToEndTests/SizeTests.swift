@@ -6,10 +6,14 @@ import Testing
 /// `swift test` does not build the release binary, so without
 /// `swift build -c release` first these tests are skipped, and the skip
 /// and its reason show in the test report. They use whatever release
-/// binary is there, so rebuild it after changing the sources.
-@Suite(.enabled(
-    if: FileManager.default.isExecutableFile(atPath: Binaries.release),
-    "no release build at .build/release/logsieve; run swift build -c release first"))
+/// binary is there, so rebuild it after changing the sources. A sanitizer
+/// run (`LOGSIEVE_SANITIZER` set, as `.ci/run` does) skips them, because
+/// they measure the release binary, which the plain run already tests.
+@Suite(
+    .enabled(
+        if: FileManager.default.isExecutableFile(atPath: Binaries.release),
+        "no release build at .build/release/logsieve; run swift build -c release first"),
+    .enabled(if: Binaries.sanitizer == nil, "skipped in the \(Binaries.sanitizer ?? "") sanitizer run; the plain run covers them"))
 struct SizeTests {
     /// A single line of 300 MiB, generated while it is written so the test
     /// never keeps it in memory, followed by a valid event. With
