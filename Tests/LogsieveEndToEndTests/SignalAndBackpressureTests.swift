@@ -37,7 +37,7 @@ import Glibc
     @Test func stalledOutputBoundsMemory() throws {
         let line = Array((#"{"authorization":"Bearer abcdefghijklmnop0123456789","pad":""# + String(repeating: "x", count: 900) + "\"}\n").utf8)
         let total = 1 << 30
-        let written = ManagedCounter()
+        let written = LockedCounter()
         let input = StandardInput.generated { writer in
             while written.value < total {
                 guard line.withUnsafeBytes({ writer.write($0) }) else { return }
@@ -74,7 +74,7 @@ import Glibc
 }
 
 /// A counter shared between the feeding thread and the test.
-final class ManagedCounter: @unchecked Sendable {
+final class LockedCounter: @unchecked Sendable {
     private let lock = NSLock()
     private var count = 0
 

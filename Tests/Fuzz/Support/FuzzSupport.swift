@@ -69,8 +69,8 @@ func checkOutputIsJSONLines(_ output: [UInt8], input: [UInt8]) {
     }
 }
 
-/// The marker text `[REDACTED]`, `[REDACTED:kind]` or
-/// `[REDACTED:kind:fingerprint]` starting at `start`, as its length.
+/// Returns the length of the marker (`[REDACTED]`, `[REDACTED:kind]` or
+/// `[REDACTED:kind:fingerprint]`) that starts at `start`, or nil.
 func markerLength(in text: [UInt8], at start: Int) -> Int? {
     let prefix = Array("[REDACTED".utf8)
     guard start + prefix.count < text.count, Array(text[start..<(start + prefix.count)]) == prefix else { return nil }
@@ -86,8 +86,8 @@ func markerLength(in text: [UInt8], at start: Int) -> Int? {
     return nil
 }
 
-/// The text of `redacted` between markers, in order, and whether it starts
-/// and ends with a marker.
+/// Splits `redacted` at its markers and returns the text between them, in
+/// order, and whether it starts and ends with a marker.
 func piecesOutsideMarkers(_ redacted: [UInt8]) -> (pieces: [[UInt8]], startsWithMarker: Bool, endsWithMarker: Bool) {
     var pieces: [[UInt8]] = []
     var current: [UInt8] = []
@@ -110,10 +110,10 @@ func piecesOutsideMarkers(_ redacted: [UInt8]) -> (pieces: [[UInt8]], startsWith
     return (pieces, startsWithMarker, endsWithMarker)
 }
 
-/// Whether every byte of `redacted` outside its markers comes from
-/// `original`, in order: the text before the first marker is a prefix of
-/// the original, the text after the last one a suffix, and the pieces
-/// between them occur in between, in order.
+/// Checks that every byte of `redacted` outside its markers comes from
+/// `original`, in order. The text before the first marker must be a prefix
+/// of the original and the text after the last one a suffix. The pieces
+/// between markers must occur in between, in order.
 func keepsBytesOutsideMarkers(original: [UInt8], redacted: [UInt8]) -> Bool {
     let split = piecesOutsideMarkers(redacted)
     guard split.pieces.count > 1 else { return original == redacted }

@@ -81,11 +81,11 @@ private func checkEventsKept(input: [UInt8], output: [UInt8]) {
         guard case .object(let members)? = try? StrictJSON.parse(line, maxDepth: 64).0 else {
             oracleFailure("enriched event \(index) is not a JSON object", input: input, output: line)
         }
-        let kept = originals[index].filter { $0.key != memberName }
-        guard members.last?.key == memberName, Array(members.dropLast()) == kept else {
+        let membersWithoutOld = originals[index].filter { $0.key != memberName }
+        guard members.last?.key == memberName, Array(members.dropLast()) == membersWithoutOld else {
             oracleFailure("enriched event \(index) changed more than its logsieve member", input: inputLines[index], output: line)
         }
-        if kept.count == originals[index].count {
+        if membersWithoutOld.count == originals[index].count {
             var end = inputLines[index].lastIndex(of: UInt8(ascii: "}"))!
             while end > 0 && [0x20, 0x09, 0x0D].contains(inputLines[index][end - 1]) { end -= 1 }
             if !line.starts(with: inputLines[index][..<end]) {
