@@ -17,4 +17,19 @@ import Testing
         #expect(path.description == printed)
         #expect(try JSONPath.parse(path.description) == path)
     }
+
+    /// The redact target found that redaction is not idempotent for a
+    /// name/value pair split over two invalid lines. The first pass keeps
+    /// the value, because it saw the name line. The second pass reads each
+    /// envelope's text on its own and fails closed, so the value becomes
+    /// `[REDACTED:secret]`. The second pass only redacts more, never less.
+    @Test func splitPairEnvelopeIsNotIdempotent() throws {
+        let once = try runPipeline("\"name\":\"\n{\"value\":\"n")
+        #expect(once.contains(#""text":"{\"value\":\"n"}"#), "\(once)")
+        let twice = try runPipeline(once)
+        #expect(twice.contains(#"[REDACTED:secret]"#), "\(twice)")
+        withKnownIssue("a value after a name line is kept once, then redacted as a secret when redacted again") {
+            #expect(twice == once)
+        }
+    }
 }
