@@ -12,10 +12,11 @@ import Foundation
 // - every output line is valid JSON (`StrictJSON`), envelopes included;
 // - redacting the output again changes nothing (but with --replace remove,
 //   and an envelope may gain markers, see `checkIdempotence`);
-// - for each input line that is valid JSON on its own: the redacted line
+// - for each input line that is valid JSON on its own, the redacted line
 //   keeps the structure and every byte outside markers (see
-//   `unexplainedDifference`), and, with JWTs redacted, no canary planted in
-//   its string values survives in plain, percent-encoded or base64 form.
+//   `unexplainedDifference`);
+// - with JWTs redacted, no canary planted in the string values of such a
+//   line survives in plain, percent-encoded or base64 form.
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzRedact(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
@@ -52,6 +53,10 @@ public func fuzzRedact(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
 /// NOTE: a `value` line after a `"name": ...` line keeps its value in the
 /// first pass, which saw the name line, but becomes `[REDACTED:secret]` in
 /// the second (see `FuzzRegressionTests`).
+/// TODO: Tests/Fixtures/fuzz/redact-envelope-escapes-change.bin (a target
+/// input, unminimised) breaks this check: in the second pass the text of
+/// an envelope with NUL bytes in a name/value pair gets its escapes
+/// rewritten, beyond a new marker.
 private func checkIdempotence(output: [UInt8], again: [UInt8], input: [UInt8]) {
     let before = outputLines(output)
     let after = outputLines(again)
