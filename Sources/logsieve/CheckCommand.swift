@@ -14,6 +14,9 @@ struct CheckCommand {
     let environment: [String: String]
 
     func run() throws -> Int32 {
+        if let reportPath = options.reportPath {
+            try SymbolicLinkCheck.reject(reportPath, option: "--report", forced: options.forceOutput)
+        }
         let key = try KeyLoading.loadKey(keyFile: options.keyFile, environment: environment)
         let redactor = Redactor(configuration: options.redactorConfiguration(), fingerprinter: Fingerprinter(key: key))
         let log = FindingLog(format: options.format, printsFindings: true)

@@ -10,6 +10,8 @@ struct CheckOptions {
     var output: String?
     var checkOnly = false
     var reportPath: String?
+    /// `--force-output`: replace a symbolic link at `-o` or `--report`.
+    var forceOutput = false
     var format = FindingLog.Format.text
     var keyFile: String?
     var saml = SAMLMode.redact
@@ -43,6 +45,8 @@ struct CheckOptions {
                 options.output = try value(for: name)
             case "--report":
                 options.reportPath = try value(for: name)
+            case "--force-output":
+                options.forceOutput = true
             case "--format":
                 let text = try value(for: name)
                 guard let format = FindingLog.Format(rawValue: text) else {

@@ -39,7 +39,8 @@ enum EnrichmentSetup {
         if key.isEphemeral {
             throw UsageError("--state-dir needs a fixed fingerprint key (--key-file, \(KeyLoading.fileVariable) or \(KeyLoading.valueVariable)), because state keyed with a random key cannot match after a restart")
         }
-        let file = EnrichmentStateFile(directory: directory, enricher: enricher, interval: options.enrich.stateInterval)
+        let file = EnrichmentStateFile(directory: directory, enricher: enricher, interval: options.enrich.stateInterval,
+                                       allowsSymbolicLink: options.allowsOutputSymlink)
         try file.load()
         return Prepared(enricher: enricher, file: file)
     }

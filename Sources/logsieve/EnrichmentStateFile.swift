@@ -11,6 +11,8 @@ final class EnrichmentStateFile: @unchecked Sendable {
     let directory: String
     let enricher: Enricher
     let interval: Double
+    /// `--force-output`: replace a symbolic link at the snapshot's path.
+    let allowsSymbolicLink: Bool
     private var lastWrite = Date()
     /// Held while events change the state and while a snapshot is written,
     /// so that a snapshot never sees half a batch.
@@ -21,10 +23,11 @@ final class EnrichmentStateFile: @unchecked Sendable {
 
     var path: String { directory + "/" + EnrichmentSnapshot.fileName }
 
-    init(directory: String, enricher: Enricher, interval: Double) {
+    init(directory: String, enricher: Enricher, interval: Double, allowsSymbolicLink: Bool = false) {
         self.directory = directory
         self.enricher = enricher
         self.interval = interval
+        self.allowsSymbolicLink = allowsSymbolicLink
     }
 
     /// Loads the snapshot if there is one. A corrupt snapshot or one written
@@ -41,6 +44,7 @@ final class EnrichmentStateFile: @unchecked Sendable {
             return
         }
         guard isDirectory.boolValue else { throw UsageError("--state-dir \(directory) is not a directory") }
+        try SymbolicLinkCheck.reject(path, option: "the --state-dir snapshot", forced: allowsSymbolicLink)
         guard let data = FileManager.default.contents(atPath: path) else { return }
         do {
             try EnrichmentSnapshot.load([UInt8](data), into: enricher)
@@ -83,6 +87,9 @@ final class EnrichmentStateFile: @unchecked Sendable {
     func stopPeriodicWrites() {
         lock.lock()
         stopsWriting = true
+        // The thread's block holds this object, so keeping the thread here
+        // would be a reference cycle (LeakSanitizer reported it).
+        writer = nil
         lock.broadcast()
         lock.unlock()
     }

@@ -18,6 +18,9 @@ struct HARCommand {
     static let flushThreshold = 1 << 20
 
     func run() throws -> Int32 {
+        if let reportPath = options.reportPath {
+            try SymbolicLinkCheck.reject(reportPath, option: "--report", forced: options.forceOutput)
+        }
         let key = try KeyLoading.loadKey(keyFile: options.keyFile, environment: environment)
         if key.isEphemeral && !options.checkOnly {
             Diagnostics.warn("no fingerprint key configured (--key-file, \(KeyLoading.fileVariable) or \(KeyLoading.valueVariable)); using a random key, so fingerprints will not match those of other runs")
@@ -73,6 +76,9 @@ struct HARCommand {
 
         let outputPath = options.checkOnly ? nil : (options.output ?? CheckOptions.defaultOutputPath(for: input))
         try refuseOutputOverInput(input, outputPath)
+        if let outputPath, outputPath != "-" {
+            try SymbolicLinkCheck.reject(outputPath, option: "-o", forced: options.forceOutput)
+        }
         var sink: ByteSink? = nil
         var atomicSink: AtomicFileSink? = nil
         do {

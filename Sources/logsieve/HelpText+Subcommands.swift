@@ -28,6 +28,8 @@ extension HelpText {
                                the HAR turns out to be corrupt
           --report FILE        write counts of what was redacted, by kind and
                                by JSON path, to FILE (JSON, mode 0600)
+          --force-output       replace a symbolic link at -o FILE or --report
+                               FILE; without it, a link there is an error
           --format FMT         findings of --check as text (default) or json
                                (one object per line)
           --saml MODE          redact (default): a SAMLResponse becomes
@@ -66,6 +68,8 @@ extension HelpText {
                                with file, line, path, kind and fingerprint
           --report FILE        write counts by kind and by path to FILE (JSON,
                                mode 0600)
+          --force-output       replace a symbolic link at --report FILE;
+                               without it, a link there is an error
           --key-file FILE      the fingerprint key, so that fingerprints match
                                those of the filter's output
           --redact-key KEY     also report KEY; repeatable

@@ -38,7 +38,8 @@ enum HelpText {
       -o, --output FILE        write to FILE instead of standard output; a new
                                FILE is created with mode 0600, an existing one
                                keeps its mode; FILE.zst is written as zstd
-          --force-output       write to -o FILE even if it is a symbolic link
+          --force-output       write to -o FILE even if it is a symbolic link, and
+                               replace a link at the --state-dir snapshot
           --split PATH         emit the elements at PATH as separate events,
                                e.g. '.[]' (a top-level array) or '.records[]'
           --input-format FMT   json (default) or text: plain text lines, with

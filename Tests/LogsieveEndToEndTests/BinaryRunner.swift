@@ -25,6 +25,13 @@ enum Binaries {
     /// The release build, which `swift test` does not build.
     static let release = packageRoot + "/.build/release/logsieve"
 
+    /// `LOGSIEVE_SANITIZER`: the sanitizer of this test run (`address`,
+    /// `thread`), set by `.ci/run`, or nil in a plain run.
+    static var sanitizer: String? {
+        guard let name = ProcessInfo.processInfo.environment["LOGSIEVE_SANITIZER"], !name.isEmpty else { return nil }
+        return name
+    }
+
     static func fixture(_ relativePath: String) -> String {
         packageRoot + "/Tests/Fixtures/" + relativePath
     }

@@ -6,10 +6,14 @@ import Testing
 /// `swift test` does not build the release binary, so without
 /// `swift build -c release` first these tests are skipped, and the skip
 /// and its reason show in the test report. They use whatever release
-/// binary is there, so rebuild it after changing the sources.
-@Suite(.enabled(
-    if: FileManager.default.isExecutableFile(atPath: Binaries.release),
-    "no release build at .build/release/logsieve; run swift build -c release first"))
+/// binary is there, so rebuild it after changing the sources. A sanitizer
+/// run (`LOGSIEVE_SANITIZER` set, as `.ci/run` does) skips them, because
+/// they measure the release binary, which the plain run already tests.
+@Suite(
+    .enabled(
+        if: FileManager.default.isExecutableFile(atPath: Binaries.release),
+        "no release build at .build/release/logsieve; run swift build -c release first"),
+    .enabled(if: Binaries.sanitizer == nil, "skipped in the \(Binaries.sanitizer ?? "") sanitizer run; the plain run covers them"))
 struct SizeTests {
     /// A single line of 300 MiB, generated while it is written so the test
     /// never keeps it in memory, followed by a valid event. With
@@ -55,6 +59,42 @@ struct SizeTests {
         // ru_maxrss from wait4 would include this test process's own memory,
         // which Linux carries into the child's count across exec, so the
         // child's own VmHWM from --stats is the measure.
+        let peakLine = result.errorLines.first { $0.hasPrefix("logsieve: stats: peak memory: ") }
+        let peakKilobytes = try #require(peakLine.flatMap { Int($0.split(separator: " ")[4]) }, "\(result.errorLines)")
+        print("size: a \(lineBytes >> 20) MiB line peaked at \(peakKilobytes >> 10) MiB resident")
+        #expect(peakKilobytes < 128 << 10, "peak RSS \(peakKilobytes >> 10) MiB")
+    }
+
+    /// A single line of 2 GiB with the default `--max-line-bytes` of 32 MiB
+    /// must become an envelope without text, and the event after it must
+    /// come through. As for the shorter line above, the peak RSS (`VmHWM`
+    /// from `--stats`) must stay under 128 MiB.
+    @Test func twoGigabyteLineWithDefaultLimit() throws {
+        let prefix = Array(#"{"token":""#.utf8)
+        let chunk = [UInt8](repeating: UInt8(ascii: "B"), count: 4 << 20)
+        let chunkCount = 512
+        let lineBytes = prefix.count + chunkCount * chunk.count + 2
+        let input = StandardInput.generated { writer in
+            guard writer.write(prefix) else { return }
+            for _ in 0..<chunkCount {
+                guard writer.write(chunk) else { return }
+            }
+            writer.write(Array(#""}"#.utf8) + [UInt8(ascii: "\n")] + Array(#"{"n":2}"#.utf8) + [UInt8(ascii: "\n")])
+        }
+        let result = try runProgram(Binaries.release, ["--stats"], input: input, environment: testKeyEnvironment,
+                                    timeout: .seconds(600))
+        #expect(!result.timedOut)
+        #expect(result.exitStatus == 0)
+
+        let lines = result.outputLines
+        #expect(lines.count == 2)
+        let envelope = try #require(lines.first)
+        let object = try JSONSerialization.jsonObject(with: Data(envelope.utf8)) as? [String: Any]
+        let invalid = try #require(object?["logsieve_invalid"] as? [String: Any], "\(envelope.prefix(200))")
+        #expect(invalid["text"] is NSNull)
+        #expect(invalid["bytes"] as? Int == lineBytes)
+        #expect(lines.last == #"{"n":2}"#)
+
         let peakLine = result.errorLines.first { $0.hasPrefix("logsieve: stats: peak memory: ") }
         let peakKilobytes = try #require(peakLine.flatMap { Int($0.split(separator: " ")[4]) }, "\(result.errorLines)")
         print("size: a \(lineBytes >> 20) MiB line peaked at \(peakKilobytes >> 10) MiB resident")

@@ -15,21 +15,37 @@ public struct JSONPath: Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         guard !components.isEmpty else { return "." }
+        // jq's spelling, which `parse` reads back: a leading `.` before a
+        // bracket (`.[0]`), and other keys than identifiers as escaped
+        // JSON strings.
         var text = ""
-        for component in components {
+        for (position, component) in components.enumerated() {
             switch component {
             case .key(let key):
-                let name = String(decoding: key, as: UTF8.self)
                 let isIdentifier = !key.isEmpty && key.allSatisfy { ByteClass.isAlphanumeric($0) || $0 == 0x5F }
                     && !(key[0] >= 0x30 && key[0] <= 0x39)
-                text += isIdentifier ? ".\(name)" : ".\"\(name)\""
+                text += isIdentifier ? "." + String(decoding: key, as: UTF8.self) : "." + Self.quoted(key)
             case .index(let index):
-                text += "[\(index)]"
+                text += (position == 0 ? "." : "") + "[\(index)]"
             case .iterate:
-                text += "[]"
+                text += (position == 0 ? "." : "") + "[]"
             }
         }
         return text
+    }
+}
+
+extension JSONPath {
+    /// `key` as a JSON string literal, with invalid UTF-8 as U+FFFD.
+    static func quoted(_ key: [UInt8]) -> String {
+        let valid = Array(String(decoding: key, as: UTF8.self).utf8)
+        let output = ByteBuffer(capacity: valid.count + 2)
+        output.append(ASCII.quote)
+        valid.withUnsafeBufferPointer { buffer in
+            if let base = buffer.baseAddress { JSONStringCoding.encode(base, count: buffer.count, into: output) }
+        }
+        output.append(ASCII.quote)
+        return String(decoding: output.bytes, as: UTF8.self)
     }
 }
 

@@ -26,8 +26,9 @@ public struct RedactorConfiguration: Sendable {
     /// Replacement modes for single kinds, over `replacement`.
     public var replacementOverrides: [SecretKind: ReplacementMode] = [:]
     public var jwt = JWTMode.redact
-    /// Containers nested deeper than this (JSON inside strings included)
-    /// make the event invalid, and it is written as a scrubbed envelope.
+    /// Containers nested deeper than this make the event invalid, and it is
+    /// written as a scrubbed envelope. JSON inside a string that nests
+    /// deeper is not parsed: the string is scrubbed as text instead.
     public var maxDepth = 512
     /// Whether the value detectors (credential schemes, JWTs, token shapes,
     /// URL parameters) run over strings. Key rules always apply.

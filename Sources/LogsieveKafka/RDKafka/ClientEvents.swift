@@ -104,7 +104,10 @@ func logsieveKafkaRebalanceCallback(
     _ opaque: UnsafeMutableRawPointer?
 ) {
     guard let handle, let partitions, let context = events(opaque) else { return }
-    let cooperative = String(cString: rd_kafka_rebalance_protocol(handle)) == "COOPERATIVE"
+    // rd_kafka_rebalance_protocol returns NULL on error (rdkafka.h). It did
+    // when a relay stopped during a rebalance, and that case takes the
+    // eager path instead of crashing.
+    let cooperative = rd_kafka_rebalance_protocol(handle).map { String(cString: $0) } == "COOPERATIVE"
     let list = TopicPartitionList.partitions(of: partitions)
     switch code {
     case RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS:
