@@ -32,4 +32,20 @@ import Testing
             #expect(twice == once)
         }
     }
+
+    /// The redact target found a line of 834 bytes, runs of `=` around a
+    /// stray `%`, that took 1.2 s in a release build: each `=` decoded and
+    /// scanned the rest of its value again, and at every level down to the
+    /// depth limit, because decoding leaves a stray `%` in place. The time
+    /// limit turns a return of that into a failure instead of a hang; the
+    /// lines here are hundreds of times as long as the one found.
+    @Test(.timeLimit(.minutes(1)), arguments: ["a=%=", "%=", "x%3D", "=%25"])
+    func parameterValueScanStaysLinear(unit: String) throws {
+        let line = #"{"m":"# + "\"" + String(repeating: unit, count: 50_000)
+            + #" access_token=SECRETVALUE1234&code=CODEVALUE5678"}"# + "\n"
+        let output = try runPipeline(line, maxLineBytes: 1 << 22)
+        #expect(output.hasPrefix(#"{"m":"#), "\(output.prefix(80))")
+        #expect(!output.contains("SECRETVALUE1234"))
+    }
 }
+
