@@ -63,7 +63,7 @@ enum CredentialShapes {
     }
 
     /// Whether `text[start..<end]` is exactly one of the scheme words that
-    /// `schemeCredential` knows, in any letter case.
+    /// `schemeCredential` matches, in any letter case.
     static func isSchemeWord(_ text: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
         switch end - start {
         case 4: hasPrefix(text, at: start, end: end, "ssws")
