@@ -10,6 +10,11 @@ extension Redactor {
     /// It fails closed: the credential runs at least to the next byte that
     /// ends a parameter value, even where the scheme's own shape (a Bearer
     /// token of 8 letters, say) would not match.
+    ///
+    /// NOTE: the marker's fingerprint is over the credential alone only for
+    /// an authorization-style name with a space or `%20` after the scheme.
+    /// After other names (`token=Bearer …`) or a `+`, it is over the whole
+    /// value, so it differs from the one the token gets in a header.
     static func credentialEndAfterSchemeWord(
         _ text: UnsafePointer<UInt8>, value: Range<Int>, end: Int, inURL: Bool
     ) -> Int? {
