@@ -62,6 +62,17 @@ enum CredentialShapes {
         return SchemeCredential(scheme: scheme, credentialStart: start, credentialEnd: credentialEnd)
     }
 
+    /// Whether `text[start..<end]` is exactly one of the scheme words that
+    /// `schemeCredential` matches, in any letter case.
+    static func isSchemeWord(_ text: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        switch end - start {
+        case 4: hasPrefix(text, at: start, end: end, "ssws")
+        case 5: hasPrefix(text, at: start, end: end, "basic")
+        case 6: hasPrefix(text, at: start, end: end, "bearer") || hasPrefix(text, at: start, end: end, "digest")
+        default: false
+        }
+    }
+
     /// Returns the end of a token68 credential: `[A-Za-z0-9-._~+/]+` and trailing `=`.
     static func token68End(_ text: UnsafePointer<UInt8>, from start: Int, end: Int) -> Int {
         var cursor = start

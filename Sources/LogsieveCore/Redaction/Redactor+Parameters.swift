@@ -36,8 +36,15 @@ extension Redactor {
             valueEnd = valueStart
             while valueEnd < end && text[valueEnd] != quote { valueEnd += 1 }
         } else {
+            // A marker from an earlier pass ends at its own `]`, which outside
+            // a URL would also end the value and leave a stray `]` behind.
+            let markerLength = Self.markerLength(text, at: valueStart, end: end)
+            if markerLength > 0 { return valueStart + markerLength }
             valueEnd = valueStart
             while valueEnd < end && !Self.endsParameterValue(text[valueEnd], inURL: inURL) { valueEnd += 1 }
+            if let credentialEnd = Self.credentialEndAfterSchemeWord(text, value: valueStart..<valueEnd, end: end, inURL: inURL) {
+                valueEnd = credentialEnd
+            }
         }
         guard valueEnd > valueStart else { return separator + 1 }
         if Self.isMarker(text + valueStart, count: valueEnd - valueStart)
@@ -276,7 +283,7 @@ extension Redactor {
     }
 
     @inline(__always)
-    private static func endsParameterValue(_ byte: UInt8, inURL: Bool) -> Bool {
+    static func endsParameterValue(_ byte: UInt8, inURL: Bool) -> Bool {
         switch byte {
         case ASCII.ampersand, ASCII.quote, UInt8(ascii: "'"), UInt8(ascii: "<"), UInt8(ascii: ">"),
              ASCII.space, ASCII.tab, ASCII.newline, ASCII.carriageReturn, UInt8(ascii: "#"):

@@ -224,8 +224,13 @@ public final class NDJSONFramer {
             guard tracker.position - start > maxLineBytes || atEndOfInput else { return false }
             (recordEnd, next, lines, kind) = (filled, filled, tracker.newlines, .unterminatedValue)
         }
+        // A value cut off by the end of input runs to the end of the buffer,
+        // so the record would end with that input's line break.
         var trimmedEnd = recordEnd
-        if trimmedEnd > start && buffer[trimmedEnd - 1] == ASCII.carriageReturn { trimmedEnd -= 1 }
+        while trimmedEnd > start
+                && (buffer[trimmedEnd - 1] == ASCII.carriageReturn || buffer[trimmedEnd - 1] == ASCII.newline) {
+            trimmedEnd -= 1
+        }
         _ = body(FramedRecord(kind: kind, bytes: UnsafeRawBufferPointer(start: buffer + start, count: trimmedEnd - start),
                               lineNumber: lineNumber))
         multiLine = nil
