@@ -114,4 +114,25 @@ struct ConfigMergeTests {
         #expect(isDirectory.exitStatus == 1)
         #expect(isDirectory.errorLines == ["\(folder):1:1: cannot read the configuration file: is a directory"])
     }
+
+    @Test("README lists the shown Kafka properties")
+    func readmeListsShownProperties() throws {
+        let readme = try String(contentsOfFile: Binaries.packageRoot + "/README.md", encoding: .utf8)
+        let start = try #require(readme.range(of: "which it prints: "))
+        let end = try #require(readme.range(of: ". Everything else is masked", range: start.upperBound..<readme.endIndex))
+        let names = readme[start.upperBound..<end.lowerBound].components(separatedBy: ", ")
+            .map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "`")) }
+        #expect(names.count > 20)
+
+        let properties = names.enumerated().map { "    \($1): shown-value-\($0)\n" }.joined()
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = try directory.write("k.yaml", "kafka:\n  properties:\n" + properties + "    sasl.username: hidden-user\n")
+        let result = try runLogsieve(["config", "show", "--config", path], environment: [:])
+        #expect(result.exitStatus == 0, "\(result.errors)")
+        for (index, name) in names.enumerated() {
+            #expect(result.output.contains("\"\(name)\": \"shown-value-\(index)\""), "\(name) is masked")
+        }
+        #expect(!result.output.contains("hidden-user"))
+    }
 }

@@ -9,7 +9,8 @@
 /// providers use an API key as the user name. Paths to key and certificate
 /// files and the token endpoint URL are masked too.
 enum KafkaPropertyMasking {
-    /// librdkafka 2.x property names (CONFIGURATION.md) whose values are shown.
+    /// librdkafka 2.x property names (CONFIGURATION.md) whose values are
+    /// shown. The README lists them in this order, and a test compares the two.
     static let shownProperties: Set<String> = [
         "bootstrap.servers", "metadata.broker.list", "client.id", "client.rack",
         "group.id", "group.instance.id", "transactional.id",
