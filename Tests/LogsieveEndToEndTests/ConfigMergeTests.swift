@@ -118,7 +118,7 @@ struct ConfigMergeTests {
     @Test("README lists the shown Kafka properties")
     func readmeListsShownProperties() throws {
         let readme = try String(contentsOfFile: Binaries.packageRoot + "/README.md", encoding: .utf8)
-        let start = try #require(readme.range(of: "which it prints: "))
+        let start = try #require(readme.range(of: "the only ones it prints in clear: "))
         let end = try #require(readme.range(of: ". Everything else is masked", range: start.upperBound..<readme.endIndex))
         let names = readme[start.upperBound..<end.lowerBound].components(separatedBy: ", ")
             .map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "`")) }

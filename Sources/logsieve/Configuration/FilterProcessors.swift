@@ -11,7 +11,7 @@ import LogsieveObservability
 /// The enricher and its session and user state stay; only its thresholds
 /// and allowlists change, and so does the log level. Settings in
 /// `RestartSettings` keep their old value until a restart, and a reload
-/// that changes one says so.
+/// that changes one reports it on stderr.
 final class FilterProcessors {
     private(set) var current: ParallelEventProcessor
     private var options: FilterOptions
@@ -93,7 +93,7 @@ final class FilterProcessors {
         new.keepRestartSettings(of: options)
         let missed = RestartSettings(options).changes(to: RestartSettings(new))
         guard missed.isEmpty else {
-            // keepRestartSettings lacks a setting that RestartSettings has: fail closed.
+            // keepRestartSettings missed a setting that RestartSettings compares, so the reload fails closed.
             Diagnostics.error("configuration reload rejected; the previous configuration stays in force: "
                               + "cannot keep the old value of \(missed.joined(separator: ", "))")
             MetricsRegistry.shared.add(.configReloads, [("result", "failure")])

@@ -1,4 +1,4 @@
-/// Which librdkafka property values `config show` prints in clear.
+/// The rule for the librdkafka property values that `config show` prints in clear.
 ///
 /// The rule fails closed: a value is printed only when its property is in
 /// `shownProperties`, a list of connection, tuning and diagnostic settings

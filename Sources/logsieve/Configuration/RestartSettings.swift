@@ -3,7 +3,7 @@ import LogsieveCore
 /// The settings that a SIGHUP reload cannot change: every filter row of
 /// `ConfigKey.all` that is not reloadable, and the pipeline, the input
 /// files and the key, which have their own handling. A new row is covered
-/// as soon as it is in the table and `FilterOptions.configValue` knows it.
+/// as soon as it is in the table and `FilterOptions.configValue` returns its value.
 struct RestartSettings: Equatable {
     private var values: [(name: String, value: String)]
 
@@ -14,8 +14,8 @@ struct RestartSettings: Equatable {
             ("key_file", options.keyFile ?? ""),
         ]
         for row in ConfigKey.all where row.command == .filter && !row.reloadable {
-            // A row without a value compares as unchanged; the configuration
-            // tests check that every row has one.
+            // NOTE: a row that `configValue` does not list compares as unchanged.
+            // Only the reload test's table of restart-only keys would catch it.
             values.append((row.path, options.configValue(row.path, arguments: []) ?? ""))
         }
     }
@@ -46,7 +46,7 @@ extension FilterOptions {
         failsOnInvalid = old.failsOnInvalid
         printsStats = old.printsStats
         sidecar = old.sidecar
-        // The log level changes live; the format and the metrics address do not.
+        // The log level changes live, but the format and the metrics address do not.
         let logLevel = observability.logLevel
         observability = old.observability
         observability.logLevel = logLevel
