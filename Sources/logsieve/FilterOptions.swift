@@ -39,8 +39,11 @@ struct FilterOptions {
     /// Threads that process records; the default is the number of cores.
     var threads = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
-    /// Parses the arguments after the program name.
-    static func parse(_ arguments: [String], fileExists: (String) -> Bool) throws(UsageError) -> FilterOptions {
+    /// Parses the arguments after the program name. `checksCombinations`
+    /// false leaves the checks across options to the caller, which runs
+    /// them once the file, the environment and the command line are merged.
+    static func parse(_ arguments: [String], checksCombinations: Bool = true,
+                      fileExists: (String) -> Bool) throws(UsageError) -> FilterOptions {
         var options = FilterOptions()
         var positionals: [String] = []
         var cursor = ArgumentCursor(arguments)
@@ -119,7 +122,7 @@ struct FilterOptions {
             positionals.removeFirst()
         }
         options.inputs = positionals
-        try options.sidecar.validate(inputs: options.inputs, output: options.output)
+        if checksCombinations { try options.sidecar.validate(inputs: options.inputs, output: options.output) }
         return options
     }
 

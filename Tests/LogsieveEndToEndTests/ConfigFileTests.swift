@@ -129,7 +129,14 @@ struct ConfigFileTests {
                 sasl.password: file-sasl-password-1
                 ssl.key.password: file-key-password-2
                 sasl.oauthbearer.client.secret: file-client-secret-3
+                sasl.oauthbearer.config: "principal=admin extension_token=oauth-extension-6"
+                sasl.jaas.config: jaas-config-secret-7
+                sasl.username: api-key-as-user-8
+                ssl.key.pem: pem-key-secret-9
+                ssl.certificate.location: /secret/cert-path-10
+                custom.unknown.property: unknown-value-11
                 client.id: visible-client
+                security.protocol: SASL_SSL
 
             """)
         let environment = [
@@ -139,12 +146,16 @@ struct ConfigFileTests {
         let result = try runLogsieve(["config", "show", "--config", path], environment: environment)
         #expect(result.exitStatus == 0, "\(result.errors)")
         for secret in ["file-sasl-password-1", "file-key-password-2", "file-client-secret-3",
-                       "inline-hmac-key-material", "environment-keystore-password-4"] {
+                       "inline-hmac-key-material", "environment-keystore-password-4", "oauth-extension-6",
+                       "jaas-config-secret-7", "api-key-as-user-8", "pem-key-secret-9", "cert-path-10", "unknown-value-11"] {
             #expect(!result.output.contains(secret), "\(secret) is shown")
         }
         #expect(result.output.contains("\"sasl.password\": \"********\""))
         #expect(result.output.contains("\"ssl.keystore.password\": \"********\""))
+        #expect(result.output.contains("\"sasl.oauthbearer.config\": \"********\""))
+        #expect(result.output.contains("\"custom.unknown.property\": \"********\""))
         #expect(result.output.contains("\"client.id\": \"visible-client\""))
+        #expect(result.output.contains("\"security.protocol\": \"SASL_SSL\""))
 
         // What show prints is a configuration file that check accepts.
         let shown = try directory.write("shown.yaml", result.output)

@@ -132,4 +132,84 @@ struct ConfigReloadTests {
         #expect(lines.first?.contains("\"beta\":\"[REDACTED:secret]") == true)
         #expect(result.errors.contains("threads changed in \(path); it takes effect only after a restart"))
     }
+
+    /// A restart-only value for every filter key that a reload cannot change.
+    private static let restartOnlyValues: [(path: String, yaml: String)] = [
+        ("pipeline", "pipeline: redact"),
+        ("threads", "threads: 3"),
+        ("fail_on_invalid", "fail_on_invalid: true"),
+        ("stats", "stats: true"),
+        ("input.format", "input: {format: text}"),
+        ("input.split", "input: {split: .records}"),
+        ("input.listen", "input: {listen: [tcp://127.0.0.1:19151]}"),
+        ("input.follow", "input: {follow: [FOLLOWED]}"),
+        ("input.socket_mode", "input: {socket_mode: 660}"),
+        ("input.max_connections", "input: {max_connections: 8}"),
+        ("input.idle_timeout", "input: {idle_timeout: 9}"),
+        ("output.path", "output: {path: OUTPUT}"),
+        ("output.force", "output: {force: true}"),
+        ("output.rotate_bytes", "output: {rotate_bytes: 1M, path: OUTPUT}"),
+        ("output.rotate_keep", "output: {rotate_keep: 3}"),
+        ("output.buffer_bytes", "output: {buffer_bytes: 1M}"),
+        ("output.drain_timeout", "output: {drain_timeout: 4}"),
+        ("metrics.listen", "metrics: {listen: \"tcp://127.0.0.1:19152\"}"),
+        ("log.format", "log: {format: json}"),
+        ("redaction.max_line_bytes", "redaction: {redact_keys: [beta], max_line_bytes: 1M}"),
+        ("enrichment.event_root", "enrichment: {event_root: .data}"),
+        ("enrichment.state_dir", "enrichment: {state_dir: STATE}"),
+        ("enrichment.state_interval", "enrichment: {state_interval: 30}"),
+        ("enrichment.late_tolerance", "enrichment: {late_tolerance: 60}"),
+        ("enrichment.session_ttl", "enrichment: {session_ttl: 3600}"),
+        ("enrichment.user_ttl", "enrichment: {user_ttl: 7200}"),
+        ("enrichment.max_sessions", "enrichment: {max_sessions: 10}"),
+        ("enrichment.max_users", "enrichment: {max_users: 10}"),
+    ]
+
+    @Test("each restart-only key is reported", arguments: restartOnlyValues.map(\.path))
+    func restartOnlyKeyReported(_ path: String) throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let yaml = try #require(Self.restartOnlyValues.first { $0.path == path }).yaml
+            .replacingOccurrences(of: "FOLLOWED", with: directory.file("followed.log"))
+            .replacingOccurrences(of: "OUTPUT", with: directory.file("new.out"))
+            .replacingOccurrences(of: "STATE", with: directory.file("state"))
+        let file = try directory.write("rules.yaml", Self.alphaRules)
+        let run = try InteractiveRun(["--config", file])
+        #expect(run.write(Self.event(0)))
+        #expect(Self.read(1, from: run).count == 1)
+
+        // The beta rule shows that the reload took effect before event 1.
+        let betaRule = yaml.hasPrefix("redaction:") ? "" : "redaction: {redact_keys: [beta]}\n"
+        _ = try directory.write("rules.yaml", betaRule + yaml + "\n")
+        kill(run.child.pid, SIGHUP)
+        #expect(run.write(Self.event(1)))
+        let lines = Self.read(1, from: run)
+        let result = run.finish()
+
+        #expect(result.exitStatus == 0, "\(result.errors)")
+        #expect(lines.first?.contains("\"beta\":\"[REDACTED:secret]") == true, "\(result.errors)")
+        #expect(result.errors.contains("\(path) changed in \(file); it takes effect only after a restart"), "\(result.errors)")
+        #expect(!FileManager.default.fileExists(atPath: directory.file("new.out")))
+    }
+
+    @Test("log level changes on reload")
+    func logLevelReloads() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let file = try directory.write("rules.yaml", Self.alphaRules)
+        let run = try InteractiveRun(["--config", file])
+        #expect(run.write(Self.event(0)))
+        #expect(Self.read(1, from: run).count == 1)
+
+        _ = try directory.write("rules.yaml", Self.betaRules + "log: {level: info}\n")
+        kill(run.child.pid, SIGHUP)
+        #expect(run.write(Self.event(1)))
+        #expect(Self.read(1, from: run).count == 1)
+        let result = run.finish()
+
+        #expect(result.exitStatus == 0, "\(result.errors)")
+        // Info lines are written only at the new level.
+        #expect(result.errors.contains("reloaded \(file)"), "\(result.errors)")
+        #expect(!result.errors.contains("log.level changed"), "\(result.errors)")
+    }
 }

@@ -28,6 +28,7 @@ struct ConfigFile {
     var pipeline: String?
     var pipelineMark: YAMLMark?
     var inputs: [String] = []
+    var inputsMark: YAMLMark?
     var keyFile: String?
     var valuePatterns: [ValuePatternDefinition] = []
     var patternLimits = ValuePatternLimits()
@@ -40,8 +41,11 @@ struct ConfigFile {
     /// one error at 1:1.
     static func load(path: String, environment: [String: String]) -> ConfigFile {
         var file = ConfigFile(path: path)
-        guard let data = FileManager.default.contents(atPath: path) else {
-            file.errors.append(ConfigError(mark: YAMLMark(line: 1, column: 1), message: "cannot read the configuration file"))
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            file.errors.append(ConfigError(mark: YAMLMark(line: 1, column: 1), message: "cannot read the configuration file: \(readFailureReason(path, error))"))
             return file
         }
         file.read(String(decoding: data, as: UTF8.self), environment: environment)
@@ -62,8 +66,33 @@ struct ConfigFile {
             errors.append(ConfigError(mark: root.mark, message: "a configuration file must be a mapping of keys to values, not \(root.kindName)"))
             return
         }
-        var reader = ConfigNodeReader(environment: environment)
+        let reader = ConfigNodeReader(environment: environment)
         reader.readSection(root, prefix: "", into: &self)
+        if errors.isEmpty { checkCombinations(root.mark) }
+    }
+
+    /// Reports the combinations of keys that no option or variable can
+    /// repair. A combination that a later source can complete, such as
+    /// `output.rotate_bytes` with `-o FILE` on the command line, is checked
+    /// after the sources are merged.
+    private mutating func checkCombinations(_ rootMark: YAMLMark) {
+        guard !inputs.isEmpty,
+              let options = try? FilterOptions.parse(filterArguments, checksCombinations: false, fileExists: { _ in true }),
+              options.sidecar.usesEventLoop else { return }
+        errors.append(ConfigError(mark: inputsMark ?? rootMark, message:
+            "input.files cannot be combined with input.listen or input.follow, which read no files; list the files under input.follow"))
+    }
+
+    /// Returns the reason a file cannot be read, in the words of `strerror`.
+    private static func readFailureReason(_ path: String, _ error: Error) -> String {
+        var isDirectory: ObjCBool = false
+        if !FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) { return "No such file or directory" }
+        if isDirectory.boolValue { return "is a directory" }
+        if let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError,
+           underlying.domain == NSPOSIXErrorDomain, let message = strerror(Int32(underlying.code)) {
+            return String(cString: message)
+        }
+        return error.localizedDescription
     }
 
     /// All errors as `FILE:LINE:COLUMN: message` lines.

@@ -67,11 +67,12 @@ struct ConfigKey: Sendable {
         ConfigKey("enrichment.user_ttl", "--user-ttl"),
         ConfigKey("enrichment.max_sessions", "--max-sessions"),
         ConfigKey("enrichment.max_users", "--max-users"),
-        // Inputs, output and the process.
+        // Inputs, output and the process. Of these, only the log level
+        // changes on reload.
         ConfigKey("input.format", "--input-format", environment: "LOGSIEVE_INPUT_FORMAT"),
         ConfigKey("input.split", "--split", environment: "LOGSIEVE_SPLIT"),
         ConfigKey("input.listen", "--listen", .list),
-        ConfigKey("input.follow", "--follow"),
+        ConfigKey("input.follow", "--follow", .list),
         ConfigKey("input.socket_mode", "--socket-mode"),
         ConfigKey("input.max_connections", "--max-connections"),
         ConfigKey("input.idle_timeout", "--idle-timeout"),
@@ -83,7 +84,7 @@ struct ConfigKey: Sendable {
         ConfigKey("output.drain_timeout", "--drain-timeout"),
         ConfigKey("metrics.listen", "--metrics"),
         ConfigKey("log.format", "--log-format"),
-        ConfigKey("log.level", "--log-level"),
+        ConfigKey("log.level", "--log-level", reloadable: true),
         ConfigKey("threads", "--threads", environment: "LOGSIEVE_THREADS"),
         ConfigKey("fail_on_invalid", "--fail-on-invalid", .flag(emittedWhen: true)),
         ConfigKey("stats", "--stats", .flag(emittedWhen: true)),

@@ -83,7 +83,8 @@ struct ConfigNodeReader {
         switch row.command {
         case .filter:
             do {
-                _ = try FilterOptions.parse(arguments) { _ in true }
+                // The checks across options run after the sources are merged.
+                _ = try FilterOptions.parse(arguments, checksCombinations: false) { _ in true }
                 return true
             } catch {
                 file.errors.append(ConfigError(mark: mark, message: "\(row.path): \(error.message)"))
@@ -117,6 +118,7 @@ struct ConfigNodeReader {
             file.keyFile = scalar(node, path, into: &file)
         case "input.files":
             file.inputs = listItems(node, path, into: &file).compactMap { scalar($0, path, into: &file) }
+            file.inputsMark = node.mark
         case "redaction.replace":
             readReplace(node, into: &file)
         case "redaction.patterns":

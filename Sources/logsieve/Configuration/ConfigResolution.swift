@@ -60,12 +60,14 @@ enum ConfigResolution {
     static func filterOptions(commandLine: [String], file: ConfigFile?, environment: [String: String],
                               fileExists: (String) -> Bool) throws(UsageError) -> FilterOptions {
         let fromEnvironment = try environmentArguments(environment)
-        var options = try FilterOptions.parse((file?.filterArguments ?? []) + fromEnvironment + commandLine, fileExists: fileExists)
+        var options = try FilterOptions.parse((file?.filterArguments ?? []) + fromEnvironment + commandLine,
+                                              checksCombinations: false, fileExists: fileExists)
         if options.pipelineText == nil {
             options.pipelineText = environment[pipelineVariable].flatMap { $0.isEmpty ? nil : $0 } ?? file?.pipeline
         }
+        if let file, options.inputs.isEmpty { options.inputs = file.inputs }
+        try options.sidecar.validate(inputs: options.inputs, output: options.output)
         guard let file else { return options }
-        if options.inputs.isEmpty { options.inputs = file.inputs }
         let keyInEnvironment = [KeyLoading.fileVariable, KeyLoading.valueVariable].contains { !(environment[$0] ?? "").isEmpty }
         if options.keyFile == nil && !keyInEnvironment { options.keyFile = file.keyFile }
         options.valuePatterns = file.valuePatterns

@@ -21,35 +21,43 @@ struct ConfigShow {
         }
         lines.append("pipeline: \(Self.quoted(options.pipelineText))")
         lines.append("key_file: \(Self.quoted(options.keyFile ?? environment[KeyLoading.fileVariable]))")
-        lines.append("threads: \(options.threads)")
-        lines.append("fail_on_invalid: \(options.failsOnInvalid)")
-        lines.append("stats: \(options.printsStats)")
-        lines.append("input:")
-        lines.append("  files: \(Self.list(options.inputs))")
-        lines.append("  format: \(options.inputFormat.rawValue)")
-        lines.append("  split: \(Self.quoted(options.split))")
-        lines.append("output:")
-        lines.append("  path: \(Self.quoted(options.output))")
-        lines.append("  force: \(options.allowsOutputSymlink)")
-        lines += redactionLines()
-        lines += enrichmentLines()
+        lines += filterLines()
         lines += kafkaLines()
         return lines.joined(separator: "\n") + "\n"
     }
 
-    private func redactionLines() -> [String] {
-        var lines = ["redaction:"]
-        lines.append("  redact_keys: \(Self.list(options.extraSecretKeys))")
-        lines.append("  keep_keys: \(Self.list(options.excludedKeys))")
-        lines.append("  value_detectors: \(options.valueDetectors)")
-        lines.append("  replace:")
+    /// Renders every filter row of `ConfigKey.all`, grouped by section in
+    /// table order, with the keys that have their own handling in front.
+    private func filterLines() -> [String] {
+        let rows = ConfigKey.all.filter { $0.command == .filter }
+        var topLevel: [String] = []
+        var sections: [String] = []
+        var sectionLines: [String: [String]] = ["input": ["  files: \(Self.list(options.inputs))"], "redaction": redactionSpecialLines()]
+        for row in rows {
+            let value = options.configValue(row.path, arguments: arguments) ?? "null"
+            guard let dot = row.path.firstIndex(of: ".") else {
+                topLevel.append("\(row.path): \(value)")
+                continue
+            }
+            let section = String(row.path[..<dot])
+            if !sections.contains(section) { sections.append(section) }
+            sectionLines[section, default: []].append("  \(row.path[row.path.index(after: dot)...]): \(value)")
+        }
+        var lines = topLevel
+        for section in sections {
+            lines.append("\(section):")
+            lines += sectionLines[section] ?? []
+        }
+        return lines
+    }
+
+    /// Renders the redaction keys that are not options: replacement modes, patterns and their limits.
+    private func redactionSpecialLines() -> [String] {
+        var lines = ["  replace:"]
         lines.append("    default: \(options.replacement.rawValue)")
         for kind in SecretKind.allCases {
             if let mode = options.replacementOverrides[kind] { lines.append("    \(kind.name): \(mode.rawValue)") }
         }
-        lines.append("  jwt: \(options.jwtMode.rawValue)")
-        lines.append("  max_depth: \(options.maxDepth)")
-        lines.append("  max_line_bytes: \(options.maxLineBytes)")
         lines.append("  pattern_match_limit: \(options.patternLimits.matchLimit)")
         lines.append("  pattern_depth_limit: \(options.patternLimits.depthLimit)")
         if options.valuePatterns.isEmpty {
@@ -67,31 +75,8 @@ struct ConfigShow {
         return lines
     }
 
-    private func enrichmentLines() -> [String] {
-        let enrich = options.enrich
-        let configuration = enrich.configuration
-        return [
-            "enrichment:",
-            "  event_root: \(Self.quoted(enrich.eventRootText))",
-            "  geoip_db: \(Self.list(enrich.geoIPDatabases))",
-            "  state_dir: \(Self.quoted(enrich.stateDirectory))",
-            "  state_interval: \(Self.number(enrich.stateInterval))",
-            "  trusted_cidrs: \(Self.list(values(of: "--trusted-cidr")))",
-            "  trusted_asns: [\(configuration.trustedASNumbers.sorted().map(String.init).joined(separator: ", "))]",
-            "  max_travel_speed: \(Self.number(configuration.maxTravelSpeed))",
-            "  min_travel_distance: \(Self.number(configuration.minTravelDistance))",
-            "  sensitive_action_window: \(Self.number(configuration.sensitiveActionWindow))",
-            "  mfa_reset_window: \(Self.number(configuration.mfaResetWindow))",
-            "  late_tolerance: \(Self.number(configuration.lateTolerance))",
-            "  session_ttl: \(Self.number(configuration.sessionTTL))",
-            "  user_ttl: \(Self.number(configuration.userTTL))",
-            "  max_sessions: \(configuration.maxSessions)",
-            "  max_users: \(configuration.maxUsers)",
-        ]
-    }
-
     /// Renders the Kafka settings when the file or the environment has any.
-    /// A variable wins over the file, and properties are masked by name.
+    /// A variable wins over the file, and properties are masked as `KafkaPropertyMasking` decides.
     private func kafkaLines() -> [String] {
         let rows = ConfigKey.all.filter { $0.command == .kafka }
         var lines: [String] = []
@@ -107,34 +92,16 @@ struct ConfigShow {
         if !properties.entries.isEmpty {
             lines.append("  properties:")
             for entry in properties.entries {
-                let value = Self.isSecretProperty(entry.name) ? Self.mask : entry.value
+                let value = KafkaPropertyMasking.masks(entry.name) ? Self.mask : entry.value
                 lines.append("    \(Self.quoted(entry.name)): \(Self.quoted(value))")
             }
         }
         return lines.isEmpty ? [] : ["kafka:"] + lines
     }
 
-    /// Returns whether a librdkafka property may contain a secret: a password,
-    /// a secret, key material or a token. Paths to key files are masked too.
-    static func isSecretProperty(_ name: String) -> Bool {
-        let lowered = name.lowercased()
-        return ["password", "secret", "key", "token", "credential", "jaas", "pem"].contains { lowered.contains($0) }
-    }
-
     private func fileValue(of option: String) -> String? {
         guard let file, let index = file.kafkaArguments.lastIndex(of: option), index + 1 < file.kafkaArguments.count else { return nil }
         return file.kafkaArguments[index + 1]
-    }
-
-    /// Returns every value given to `option`, from all sources, in order.
-    private func values(of option: String) -> [String] {
-        var cursor = ArgumentCursor(arguments)
-        var values: [String] = []
-        while let item = cursor.next() {
-            guard case .option(let name, _) = item else { continue }
-            if name == option, let value = try? cursor.value(for: name) { values.append(value) }
-        }
-        return values
     }
 
     static func quoted(_ text: String?) -> String {

@@ -9,8 +9,9 @@ import LogsieveObservability
 /// them in between two batches, when every record read so far has been
 /// written and none is queued, so no event is dropped or written twice.
 /// The enricher and its session and user state stay; only its thresholds
-/// and allowlists change. Settings in `RestartSettings` keep their old
-/// value until a restart, and a reload that changes one says so.
+/// and allowlists change, and so does the log level. Settings in
+/// `RestartSettings` keep their old value until a restart, and a reload
+/// that changes one reports it on stderr.
 final class FilterProcessors {
     private(set) var current: ParallelEventProcessor
     private var options: FilterOptions
@@ -90,6 +91,14 @@ final class FilterProcessors {
             Diagnostics.warn("\(setting) changed in \(path); it takes effect only after a restart, the old value stays in force")
         }
         new.keepRestartSettings(of: options)
+        let missed = RestartSettings(options).changes(to: RestartSettings(new))
+        guard missed.isEmpty else {
+            // keepRestartSettings missed a setting that RestartSettings compares, so the reload fails closed.
+            Diagnostics.error("configuration reload rejected; the previous configuration stays in force: "
+                              + "cannot keep the old value of \(missed.joined(separator: ", "))")
+            MetricsRegistry.shared.add(.configReloads, [("result", "failure")])
+            return
+        }
 
         let processor: ParallelEventProcessor
         do {
@@ -104,6 +113,7 @@ final class FilterProcessors {
         retiredCounts.merge(current.counts)
         current = processor
         enricher?.updateThresholds(from: new.enrich.configuration)
+        Diagnostics.configure(level: new.observability.logLevel ?? .warning, format: new.observability.logFormat)
         options = new
         MetricsRegistry.shared.add(.configReloads, [("result", "success")])
         Diagnostics.info("reloaded \(path); its rules apply from input record \(retiredStats.eventsIn + 1) on")
