@@ -15,6 +15,10 @@ public struct SidecarCounters: Sendable, Equatable {
     public var bytesSent = 0
     /// Successful connections of the output socket after the first.
     public var outputReconnects = 0
+    /// Connection attempts of the output socket that failed.
+    public var outputConnectFailures = 0
+    /// Lines (events) the output socket handed to the kernel whole.
+    public var linesDelivered = 0
     /// Rotations of followed files (renamed or truncated) that were detected.
     public var inputRotations = 0
     /// Rotations of the `-o FILE --rotate-bytes` output.
