@@ -69,8 +69,8 @@ struct FilterCommand {
                     deliveredBytes: { SidecarOutput.deliveredBytes(sink, written: writer.bytesWritten) }, process: process)
                 sidecarPump = eventLoop
                 try eventLoop.start()
-                // A listener is ready once it listens; a followed file only
-                // after its first bytes are read (see `SidecarPump.onFirstBytes`).
+                // A listener is ready once it listens. A followed file is ready
+                // only after its first bytes are read (see `SidecarPump.onFirstBytes`).
                 if !options.sidecar.listenAddresses.isEmpty {
                     monitor.inputOpened(options.sidecar.inputDescription)
                 } else {

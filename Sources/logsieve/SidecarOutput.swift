@@ -41,7 +41,7 @@ enum SidecarOutput {
     }
 
     /// Prints the sidecar counters for `--stats`. With an output socket, a
-    /// line says how many events reached it, because the `events: … out`
+    /// line reports how many events reached it, because the `events: … out`
     /// count includes events still buffered when the run ended.
     static func printStats(_ counters: SidecarCounters, socket: SocketSink?) {
         var lines = [

@@ -59,7 +59,7 @@ import Glibc
         #expect(first.readLines(2) == ["{\"n\":1}", "{\"n\":2}"])
         #expect(first.terminate().exitStatus == 0)
 
-        // The saved offset is 16; byte 16 is now inside the token value.
+        // The saved offset is 16, and the byte before it is now inside the token value.
         try rewriteInPlace(log, "{\"token\":\"MIDLINESECRET\"}\n{\"n\":3}\n")
         let second = try InteractiveRun(["--follow", log, "--state-dir", state])
         #expect(second.readLines(1) == ["{\"n\":3}"])
@@ -131,7 +131,7 @@ import Glibc
     }
 
     /// A peer that accepts and never reads: a warning names the stall, and
-    /// `--stats` tells delivered from undelivered events.
+    /// `--stats` counts delivered and undelivered events apart.
     @Test func stalledPeerWarnsAndCountsDelivered() throws {
         let server = try TestServer(reading: false)
         let run = try InteractiveRun(

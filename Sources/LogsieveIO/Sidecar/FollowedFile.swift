@@ -131,12 +131,12 @@ public final class FollowedFile {
         var result = [UInt8](repeating: 0, count: count)
         var filled = 0
         while filled < count {
-            let got = result.withUnsafeMutableBytes {
+            let readCount = result.withUnsafeMutableBytes {
                 pread(descriptor, $0.baseAddress! + filled, count - filled, off_t(offset) + off_t(filled))
             }
-            if got < 0 && errno == EINTR { continue }
-            if got <= 0 { break }
-            filled += got
+            if readCount < 0 && errno == EINTR { continue }
+            if readCount <= 0 { break }
+            filled += readCount
         }
         return Array(result[..<filled])
     }
@@ -185,9 +185,11 @@ public final class FollowedFile {
             discardsUntilNewline = false
             discardedFragments += 1
             discardedBytes += newline + 1
-            let kept = count - newline - 1
-            if kept > 0 { memmove(buffer.baseAddress!, buffer.baseAddress! + newline + 1, kept) }
-            if kept > 0 { return kept }
+            let remainder = count - newline - 1
+            if remainder > 0 {
+                memmove(buffer.baseAddress!, buffer.baseAddress! + newline + 1, remainder)
+                return remainder
+            }
         }
     }
 

@@ -6,17 +6,18 @@ import Foundation
 struct StallWarning {
     let delay: Double
     let interval: Double
-    private var lastProgress = Date()
+    private var lastProgress: Date
     private var lastReport: Date? = nil
 
-    init(delay: Double, interval: Double) {
+    init(delay: Double, interval: Double, now: Date = Date()) {
         self.delay = delay
         self.interval = interval
+        lastProgress = now
     }
 
     /// Records that bytes moved, or that nothing waits to be sent.
-    mutating func progressed() {
-        lastProgress = Date()
+    mutating func progressed(now: Date = Date()) {
+        lastProgress = now
         lastReport = nil
     }
 
