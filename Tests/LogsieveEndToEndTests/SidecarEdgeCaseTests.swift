@@ -128,6 +128,17 @@ import Glibc
         let fifoResult = fifoRun.finish()
         #expect(fifoResult.exitStatus == expected, "\(fifoResult.errors)")
         #expect(!fifoResult.errors.contains("cannot read"))
+
+        // A FIFO that no process has opened for writing: open(2) itself waits.
+        let idleFifo = directory.file("idle.fifo")
+        #expect(mkfifo(idleFifo, 0o600) == 0)
+        let idleRun = try InteractiveRun(["--no-redact", idleFifo])
+        usleep(500_000)
+        #expect(!idleRun.child.hasExited(within: .milliseconds(1)))
+        kill(idleRun.child.pid, signal)
+        let idleResult = idleRun.finish(timeout: .seconds(30))
+        #expect(idleResult.exitStatus == expected, "\(idleResult.errors)")
+        #expect(!idleResult.errors.contains("cannot open"))
     }
 
     /// A peer that accepts and never reads: a warning names the stall, and
