@@ -48,6 +48,7 @@ enum SidecarOutput {
             "connections: \(counters.connectionsAccepted) accepted, \(counters.connectionsClosed) closed (\(counters.connectionsTimedOut) idle), \(counters.connectionsOpen) open",
             "sidecar bytes: \(counters.bytesReceived) received, \(counters.bytesSent) sent to the output socket",
             "rotations: \(counters.inputRotations) of followed files, \(counters.outputRotations) of the output; output reconnects: \(counters.outputReconnects), failed connection attempts: \(counters.outputConnectFailures)",
+            "followed files: \(counters.inputFragmentsDiscarded) partial line(s) discarded because their start was not read",
         ]
         if let socket {
             lines.append("output socket: \(counters.linesDelivered) event(s) delivered, \(socket.undeliveredLines) not delivered")

@@ -346,7 +346,9 @@ final class SidecarPump {
     private func reportDiscardedFragments(_ follower: Follower) {
         let discarded = follower.file.discardedFragments
         guard discarded > follower.reportedFragments else { return }
+        let added = discarded - follower.reportedFragments
         follower.reportedFragments = discarded
+        metrics.update { $0.inputFragmentsDiscarded += added }
         Diagnostics.warn("discarded a partial line of \(follower.file.path) whose start was not read (the file changed while logsieve was stopped); \(discarded) fragment(s), \(follower.file.discardedBytes) byte(s) discarded so far")
     }
 

@@ -61,7 +61,7 @@ import Glibc
 
         // The saved offset is 16, and the byte before it is now inside the token value.
         try rewriteInPlace(log, "{\"token\":\"MIDLINESECRET\"}\n{\"n\":3}\n")
-        let second = try InteractiveRun(["--follow", log, "--state-dir", state])
+        let second = try InteractiveRun(["--follow", log, "--state-dir", state, "--stats"])
         #expect(second.readLines(1) == ["{\"n\":3}"])
         let result = second.terminate()
 
@@ -69,6 +69,7 @@ import Glibc
         #expect(result.outputLines == ["{\"n\":3}"])
         #expect(!result.output.contains("SECRET"))
         #expect(result.errors.contains("discarded a partial line of \(log)"))
+        #expect(result.errors.contains("stats: followed files: 1 partial line(s) discarded"))
         #expect(!result.errors.contains("SECRET"))
     }
 

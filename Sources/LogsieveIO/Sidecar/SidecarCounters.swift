@@ -21,6 +21,8 @@ public struct SidecarCounters: Sendable, Equatable {
     public var linesDelivered = 0
     /// Rotations of followed files (renamed or truncated) that were detected.
     public var inputRotations = 0
+    /// Partial lines of followed files discarded because their start was not read.
+    public var inputFragmentsDiscarded = 0
     /// Rotations of the `-o FILE --rotate-bytes` output.
     public var outputRotations = 0
 
