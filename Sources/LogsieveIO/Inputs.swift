@@ -20,7 +20,9 @@ public enum Inputs {
         }
         let descriptor: FileDescriptor
         do {
-            descriptor = try FileDescriptor.open(path, O_RDONLY)
+            // Opening a FIFO waits for a writer, so a stop signal must end the wait.
+            let raw = try retryingInterrupts(stopsOnSignal: true) { Glibc.open(path, O_RDONLY | O_CLOEXEC) }
+            descriptor = FileDescriptor(rawValue: raw)
         } catch {
             throw error.failure("open", path)
         }

@@ -12,6 +12,8 @@ public struct OutputOptions: Sendable {
     /// name ending in `.zst`, otherwise none. Standard output is uncompressed
     /// unless this is set.
     public var compression: Compression? = nil
+    /// Whether an existing file is appended to instead of truncated.
+    public var append = false
 
     public enum Compression: Sendable {
         case none
@@ -29,10 +31,11 @@ public struct OutputOptions: Sendable {
 
 /// Opens outputs: files or standard output, plain or zstd.
 public enum Outputs {
-    /// Opens standard output for nil or `-`, or creates or truncates a file.
+    /// Opens standard output for nil or `-`, or creates or truncates a file
+    /// (appends to it with `options.append`).
     ///
     /// A new file gets `options.mode` (0600 by default) minus the umask. An
-    /// existing file is truncated and keeps its mode and owner, as with a
+    /// existing file is truncated (unless appended to) and keeps its mode and owner, as with a
     /// shell redirection. A path whose last component is a symbolic link
     /// throws `.refusedSymlink` unless `options.allowSymlink` is set, and
     /// links in the directory part are followed. A `.zst` name writes zstd
@@ -68,7 +71,7 @@ public enum Outputs {
     }
 
     private static func openFile(_ path: String, _ options: OutputOptions) throws(IOFailure) -> FileSink {
-        var flags = O_WRONLY | O_CREAT | O_TRUNC
+        var flags = O_WRONLY | O_CREAT | (options.append ? O_APPEND : O_TRUNC)
         if !options.allowSymlink {
             flags |= O_NOFOLLOW
         }

@@ -38,6 +38,9 @@ struct FilterCommand {
         do {
             var outputOptions = OutputOptions()
             outputOptions.allowSymlink = options.allowsOutputSymlink
+            // A run that resumes followed files appends, so that the output of
+            // the previous run, up to the saved position, is kept.
+            outputOptions.append = options.enrich.stateDirectory != nil && !options.sidecar.followedFiles.isEmpty
             sink = try SidecarOutput.open(path: options.output, options: outputOptions, sidecar: options.sidecar,
                                           metrics: sidecarMetrics)
         } catch {
@@ -66,7 +69,13 @@ struct FilterCommand {
                     deliveredBytes: { SidecarOutput.deliveredBytes(sink, written: writer.bytesWritten) }, process: process)
                 sidecarPump = eventLoop
                 try eventLoop.start()
-                monitor.inputOpened(options.sidecar.inputDescription)
+                // A listener is ready once it listens. A followed file is ready
+                // only after its first bytes are read (see `SidecarPump.onFirstBytes`).
+                if !options.sidecar.listenAddresses.isEmpty {
+                    monitor.inputOpened(options.sidecar.inputDescription)
+                } else {
+                    eventLoop.onFirstBytes = { monitor.inputOpened(options.sidecar.inputDescription) }
+                }
                 status = try eventLoop.run()
             } else {
                 status = try pump(into: writer, processor: processor, monitor: monitor, process: process)
@@ -105,7 +114,7 @@ struct FilterCommand {
                               seconds: Date().timeIntervalSince(started))
             if let enricher = stateFile.enricher { StatsReport.print(enricher.stats) }
             if options.sidecar.usesEventLoop || sink is SocketSink || options.sidecar.rotateBytes != nil {
-                SidecarOutput.printStats(sidecarMetrics.snapshot)
+                SidecarOutput.printStats(sidecarMetrics.snapshot, socket: sink as? SocketSink)
             }
         }
         if options.failsOnInvalid && processor.stats.invalidRecords > 0 && status == ExitStatus.success {
@@ -134,6 +143,9 @@ struct FilterCommand {
             do {
                 source = try Inputs.open(path: path)
             } catch {
+                // A stop signal while the first bytes were awaited (an idle
+                // FIFO or pipe): a normal stop, not a failed input.
+                if case .interrupted = error.reason { return status }
                 Diagnostics.error(error.description, [("file", path)])
                 status = ExitStatus.failure
                 continue

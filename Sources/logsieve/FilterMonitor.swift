@@ -52,7 +52,7 @@ final class FilterMonitor {
         let log = Diagnostics.log
         guard log.isEnabled(.info) else { return }
         var metadata = [("version", Versions.logsieve), ("mode", "filter"), ("pipeline", Self.describe(expression)),
-                        ("threads", String(threads)), ("inputs", options.inputs.isEmpty ? "-" : options.inputs.joined(separator: ",")),
+                        ("threads", String(threads)), ("inputs", Self.describeInputs(options)),
                         ("output", options.output ?? "-"), ("key", key.isEphemeral ? "random" : "configured")]
         if let metrics { metadata.append(("metrics", metrics.description)) }
         log.info("started", metadata)
@@ -76,6 +76,13 @@ final class FilterMonitor {
         case .delete: "del"
         case .enrich: "enrich"
         }
+    }
+
+    /// Returns the inputs for the `started` line: the listen addresses and
+    /// followed files of a sidecar run, else the FILE arguments or `-`.
+    static func describeInputs(_ options: FilterOptions) -> String {
+        if options.sidecar.usesEventLoop { return options.sidecar.inputDescription }
+        return options.inputs.isEmpty ? "-" : options.inputs.joined(separator: ",")
     }
 
     static func describe(_ expression: PipelineExpression) -> String {

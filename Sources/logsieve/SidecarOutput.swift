@@ -40,13 +40,19 @@ enum SidecarOutput {
         }
     }
 
-    /// Prints the sidecar counters for `--stats`.
-    static func printStats(_ counters: SidecarCounters) {
-        let lines = [
+    /// Prints the sidecar counters for `--stats`. With an output socket, a
+    /// line reports how many events reached it, because the `events: … out`
+    /// count includes events still buffered when the run ended.
+    static func printStats(_ counters: SidecarCounters, socket: SocketSink?) {
+        var lines = [
             "connections: \(counters.connectionsAccepted) accepted, \(counters.connectionsClosed) closed (\(counters.connectionsTimedOut) idle), \(counters.connectionsOpen) open",
             "sidecar bytes: \(counters.bytesReceived) received, \(counters.bytesSent) sent to the output socket",
-            "rotations: \(counters.inputRotations) of followed files, \(counters.outputRotations) of the output; output reconnects: \(counters.outputReconnects)",
+            "rotations: \(counters.inputRotations) of followed files, \(counters.outputRotations) of the output; output reconnects: \(counters.outputReconnects), failed connection attempts: \(counters.outputConnectFailures)",
+            "followed files: \(counters.inputFragmentsDiscarded) partial line(s) discarded because their start was not read",
         ]
+        if let socket {
+            lines.append("output socket: \(counters.linesDelivered) event(s) delivered, \(socket.undeliveredLines) not delivered")
+        }
         for line in lines { Diagnostics.report("stats: \(line)") }
     }
 }

@@ -25,6 +25,9 @@ final class SidecarPump {
     private var clients: [Int32: Client] = [:]
     private var followers: [Follower] = []
     private var readErrorsLogged = 0
+    /// Called once, when a followed file returns its first bytes: the run
+    /// is then ready. Nil once called.
+    var onFirstBytes: (() -> Void)?
 
     /// Bytes a connection's framer reads at a time; its buffer is twice that.
     static let clientReadSize = 64 * 1024
@@ -50,6 +53,8 @@ final class SidecarPump {
         var savedPosition: FilePosition?
         /// Positions waiting until the output up to `mark` bytes is delivered.
         var checkpoints: [(mark: Int, position: FilePosition)] = []
+        /// `file.discardedFragments` when it was last reported.
+        var reportedFragments = 0
 
         init(file: FollowedFile, framer: NDJSONFramer, statePath: String?, savedPosition: FilePosition?) {
             self.file = file
@@ -268,18 +273,36 @@ final class SidecarPump {
             guard file.openIfPresent() else { return false }
             follower.framer.startInput()
         }
+        // Checked before reading: after `copytruncate` and a burst of
+        // writes, reading at the old offset would start inside a line.
+        if file.isTruncated() {
+            try restart(follower, replaced: false)
+            return true
+        }
         if try readAvailable(follower, maxReads: 16) { return true }
 
         switch file.checkForChange() {
         case .none:
             return false
         case .replaced:
+            try restart(follower, replaced: true)
+        case .truncated:
+            try restart(follower, replaced: false)
+        }
+        return true
+    }
+
+    /// Finishes the old content of a followed file and starts reading the
+    /// new file at the path (`replaced`) or the truncated file from its start.
+    private func restart(_ follower: Follower, replaced: Bool) throws {
+        let file = follower.file
+        if replaced {
             // Finish the old file: its rest, then its partial last line as
             // its final record.
             while try readAvailable(follower, maxReads: 64) {}
             drain(follower.framer, atEndOfInput: true)
             file.switchToNewFile()
-        case .truncated:
+        } else {
             drain(follower.framer, atEndOfInput: true)
             file.rewind()
         }
@@ -288,7 +311,6 @@ final class SidecarPump {
         // The old file's lines must be written before the new position is recorded.
         try writer.flush()
         recordCheckpoints()
-        return true
     }
 
     /// Reads up to `maxReads` blocks. Returns true when the last read filled
@@ -302,7 +324,12 @@ final class SidecarPump {
             } catch {
                 throw RuntimeFailure(error.description)
             }
+            reportDiscardedFragments(follower)
             guard count > 0 else { return false }
+            if let ready = onFirstBytes {
+                onFirstBytes = nil
+                ready()
+            }
             follower.framer.didRead(count)
             metrics.update { $0.bytesReceived += count }
             drain(follower.framer, atEndOfInput: false)
@@ -312,6 +339,17 @@ final class SidecarPump {
             if count < space.count { return false }
         }
         return true
+    }
+
+    /// Warns once per discarded fragment of a cut line. Its bytes are never
+    /// logged, because the fragment may be the rest of a secret.
+    private func reportDiscardedFragments(_ follower: Follower) {
+        let discarded = follower.file.discardedFragments
+        guard discarded > follower.reportedFragments else { return }
+        let added = discarded - follower.reportedFragments
+        follower.reportedFragments = discarded
+        metrics.update { $0.inputFragmentsDiscarded += added }
+        Diagnostics.warn("discarded a partial line of \(follower.file.path) whose start was not read (the file changed while logsieve was stopped); \(discarded) fragment(s), \(follower.file.discardedBytes) byte(s) discarded so far")
     }
 
     /// Queues each follower's position against the end of the output that

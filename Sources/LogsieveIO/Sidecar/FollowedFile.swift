@@ -1,5 +1,7 @@
 import Glibc
 
+private let newline = UInt8(ascii: "\n")
+
 /// A read position in a followed file: the file's identity and a byte
 /// offset in it.
 public struct FilePosition: Equatable, Sendable {
@@ -19,9 +21,17 @@ public struct FilePosition: Equatable, Sendable {
 /// re-create) and a file shorter than the offset read (truncation) are
 /// reported, so that the caller can finish the old file first.
 ///
-/// NOTE: like `tail -F`, a truncation followed by writes past the old
-/// offset before the next check is not noticed, and lines written to the
-/// old file after it was renamed and its rest was read are lost.
+/// A truncation followed by writes past the old offset before the next
+/// check (`copytruncate`, then a burst of writes) is noticed because the
+/// last bytes read before the offset changed (see `tailMatches`).
+/// A read that resumes inside a line, whose start is unknown, discards the
+/// bytes up to the next newline, so that a cut line's tail (the rest of a
+/// secret) is never scanned as free text.
+///
+/// NOTE: a truncation and rewrite that leaves the last `tailLength` bytes
+/// before the offset unchanged is still not noticed, nor one that happens
+/// between the check and the next read. Lines written to the old file after
+/// it was renamed and its rest was read are lost.
 public final class FollowedFile {
     public let path: String
     private var descriptor: Int32 = -1
@@ -30,6 +40,16 @@ public final class FollowedFile {
     /// The offset of the next byte `read` returns.
     public private(set) var readOffset: Int64 = 0
     private var resume: FilePosition?
+    /// The last bytes read, which end at `readOffset`. At most `tailLength`.
+    private var tail: [UInt8] = []
+    static let tailLength = 64
+    /// Set when reading starts inside a line: `read` discards bytes up to
+    /// and including the next newline.
+    private var discardsUntilNewline = false
+    /// Line fragments discarded because their start was unknown.
+    public private(set) var discardedFragments = 0
+    /// Bytes in those fragments.
+    public private(set) var discardedBytes = 0
 
     public enum Change: Equatable {
         case none
@@ -83,11 +103,57 @@ public final class FollowedFile {
         device = UInt64(status.st_dev)
         inode = UInt64(status.st_ino)
         readOffset = 0
+        tail = []
+        discardsUntilNewline = false
         if let resume, resume.device == device, resume.inode == inode, resume.offset <= Int64(status.st_size) {
-            if lseek(opened, off_t(resume.offset), SEEK_SET) >= 0 { readOffset = resume.offset }
+            if lseek(opened, off_t(resume.offset), SEEK_SET) >= 0 {
+                readOffset = resume.offset
+                // The saved offset is always after a newline. Any other byte
+                // before it means the file was rewritten while logsieve was
+                // stopped, and the line containing the offset is cut.
+                if resume.offset > 0 {
+                    let before = bytes(at: resume.offset - 1, count: 1)
+                    if before == [newline] {
+                        tail = before
+                    } else {
+                        discardsUntilNewline = true
+                    }
+                }
+            }
         }
         resume = nil
         return true
+    }
+
+    /// Reads `count` bytes at `offset` without moving the read position.
+    /// Returns fewer bytes at the end of the file or on an error.
+    private func bytes(at offset: Int64, count: Int) -> [UInt8] {
+        var result = [UInt8](repeating: 0, count: count)
+        var filled = 0
+        while filled < count {
+            let readCount = result.withUnsafeMutableBytes {
+                pread(descriptor, $0.baseAddress! + filled, count - filled, off_t(offset) + off_t(filled))
+            }
+            if readCount < 0 && errno == EINTR { continue }
+            if readCount <= 0 { break }
+            filled += readCount
+        }
+        return Array(result[..<filled])
+    }
+
+    /// Returns whether the bytes before `readOffset` are still the bytes read there.
+    private func tailMatches() -> Bool {
+        guard !tail.isEmpty else { return true }
+        return bytes(at: readOffset - Int64(tail.count), count: tail.count) == tail
+    }
+
+    private func remember(_ read: UnsafeRawBufferPointer) {
+        if read.count >= Self.tailLength {
+            tail = Array(read[(read.count - Self.tailLength)...])
+        } else {
+            tail.append(contentsOf: read)
+            if tail.count > Self.tailLength { tail.removeFirst(tail.count - Self.tailLength) }
+        }
     }
 
     private func identity(of name: String, matches position: FilePosition) -> Bool {
@@ -96,28 +162,50 @@ public final class FollowedFile {
             && UInt64(status.st_ino) == position.inode
     }
 
-    /// Reads what the file contains past the offset. Returns 0 at its current end.
+    /// Reads what the file contains past the offset. Returns 0 at its current
+    /// end. While a cut line is being discarded, its bytes are not returned.
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws(IOFailure) -> Int {
         guard descriptor >= 0 else { return 0 }
         while true {
             let count = Glibc.read(descriptor, buffer.baseAddress, buffer.count)
-            if count >= 0 {
-                readOffset += Int64(count)
-                return count
+            if count < 0 {
+                let code = errno
+                if code == EINTR { continue }
+                throw Errno(code: code).failure("read", path)
             }
-            let code = errno
-            if code == EINTR { continue }
-            throw Errno(code: code).failure("read", path)
+            readOffset += Int64(count)
+            remember(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
+            guard discardsUntilNewline, count > 0 else { return count }
+
+            let bytes = UnsafeMutableRawBufferPointer(rebasing: buffer[..<count])
+            guard let newline = bytes.firstIndex(of: newline) else {
+                discardedBytes += count
+                continue
+            }
+            discardsUntilNewline = false
+            discardedFragments += 1
+            discardedBytes += newline + 1
+            let remainder = count - newline - 1
+            if remainder > 0 {
+                memmove(buffer.baseAddress!, buffer.baseAddress! + newline + 1, remainder)
+                return remainder
+            }
         }
+    }
+
+    /// Returns whether the open file was truncated: it is shorter than the
+    /// offset, or the bytes before the offset are not the ones read there.
+    public func isTruncated() -> Bool {
+        guard descriptor >= 0 else { return false }
+        var open = stat()
+        if fstat(descriptor, &open) == 0 && Int64(open.st_size) < readOffset { return true }
+        return !tailMatches()
     }
 
     /// Compares the open file with the file at the path.
     public func checkForChange() -> Change {
         guard descriptor >= 0 else { return .none }
-        var open = stat()
-        if fstat(descriptor, &open) == 0 && Int64(open.st_size) < readOffset {
-            return .truncated
-        }
+        if isTruncated() { return .truncated }
         var current = stat()
         guard stat(path, &current) == 0 else {
             // Renamed and not yet re-created: keep the old file until a new one appears.
@@ -134,13 +222,18 @@ public final class FollowedFile {
         if descriptor >= 0 { close(descriptor) }
         descriptor = -1
         readOffset = 0
+        tail = []
         _ = open(path)
     }
 
     /// Reads the truncated file again from its start.
     public func rewind() {
         guard descriptor >= 0 else { return }
-        if lseek(descriptor, 0, SEEK_SET) >= 0 { readOffset = 0 }
+        if lseek(descriptor, 0, SEEK_SET) >= 0 {
+            readOffset = 0
+            tail = []
+            discardsUntilNewline = false
+        }
     }
 }
 

@@ -5,7 +5,8 @@ import Glibc
 /// FILE.1 and starts a new FILE with mode 0600. FILE.K is replaced.
 ///
 /// Rotation happens only at a line boundary, so no line is split across
-/// files. A single line longer than N goes into a file of its own. The
+/// files. A single line longer than N goes into a file of its own, and
+/// that file is renamed when the next bytes are written. The
 /// caller must write whole lines, as `OutputWriter` does.
 public final class RotatingFileSink: ByteSink {
     public let name: String
@@ -67,7 +68,9 @@ public final class RotatingFileSink: ByteSink {
                 try append(UnsafeRawBufferPointer(rebasing: remaining[..<cut]))
                 remaining = UnsafeRawBufferPointer(rebasing: remaining[cut...])
             }
-            if !remaining.isEmpty || size >= maxBytes {
+            // Rotate only when more bytes must go out, so a long line stays
+            // in FILE until the next write would grow FILE further.
+            if !remaining.isEmpty {
                 try rotate()
             }
         }

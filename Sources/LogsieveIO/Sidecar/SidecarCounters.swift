@@ -15,8 +15,14 @@ public struct SidecarCounters: Sendable, Equatable {
     public var bytesSent = 0
     /// Successful connections of the output socket after the first.
     public var outputReconnects = 0
+    /// Connection attempts of the output socket that failed.
+    public var outputConnectFailures = 0
+    /// Lines (events) the output socket handed to the kernel whole.
+    public var linesDelivered = 0
     /// Rotations of followed files (renamed or truncated) that were detected.
     public var inputRotations = 0
+    /// Partial lines of followed files discarded because their start was not read.
+    public var inputFragmentsDiscarded = 0
     /// Rotations of the `-o FILE --rotate-bytes` output.
     public var outputRotations = 0
 

@@ -13,6 +13,10 @@ import Glibc
 /// partly sent line is sent again from its start and no line is split
 /// across connections.
 ///
+/// While the peer takes no bytes (unreachable, or connected but not
+/// reading), a warning is logged after `stallWarningDelay` seconds and then
+/// every `stallWarningInterval` seconds until bytes move again.
+///
 /// NOTE: bytes the kernel accepted on a connection that then failed may be
 /// lost, because a stream socket does not say what the peer received.
 public final class SocketSink: ByteSink, @unchecked Sendable {
@@ -40,6 +44,11 @@ public final class SocketSink: ByteSink, @unchecked Sendable {
     private var delivered = 0
     private var stopDeadline: Date?
     private var isClosed = false
+
+    /// Seconds without progress before the first stall warning.
+    static let stallWarningDelay = 10.0
+    /// Seconds between stall warnings while the stall lasts.
+    static let stallWarningInterval = 60.0
 
     /// - Parameters:
     ///   - capacity: the maximum bytes held (`--output-buffer-bytes`).
@@ -150,8 +159,11 @@ public final class SocketSink: ByteSink, @unchecked Sendable {
         var failuresSinceConnect = 0
         let chunkSize = 64 * 1024
         var chunk = [UInt8](repeating: 0, count: chunkSize)
+        var stall = StallWarning(delay: Self.stallWarningDelay, interval: Self.stallWarningInterval)
+        var lastError = "the peer is not reading"
         while true {
             condition.lock()
+            if pendingCount == sentInLine { stall.progressed() }
             while pendingCount == sentInLine && !closing && !abandoned {
                 _ = condition.wait(until: Date().addingTimeInterval(0.5))
                 // Notice a peer that closed while there is nothing to send,
@@ -176,8 +188,13 @@ public final class SocketSink: ByteSink, @unchecked Sendable {
                     target.copyMemory(from: UnsafeRawBufferPointer(rebasing: source[start..<(start + count)]))
                 }
             }
+            let waiting = pendingCount
             condition.unlock()
             guard count > 0 else { continue }
+            if let seconds = stall.secondsToReport() {
+                let state = descriptor >= 0 ? "connected, but the peer is not reading" : lastError
+                log("the output \(name) has taken no bytes for \(seconds) s (\(state)); \(waiting) byte(s) wait in the output buffer, and input is paused while it is full")
+            }
 
             if descriptor < 0 {
                 do {
@@ -190,6 +207,8 @@ public final class SocketSink: ByteSink, @unchecked Sendable {
                     failuresSinceConnect = 0
                     backoff = 0.1
                 } catch {
+                    metrics.update { $0.outputConnectFailures += 1 }
+                    lastError = "cannot connect: \(String(cString: strerror(error.code)))"
                     if failuresSinceConnect == 0 {
                         log("cannot connect to the output \(name): \(String(cString: strerror(error.code))); retrying with backoff")
                     }
@@ -211,6 +230,7 @@ public final class SocketSink: ByteSink, @unchecked Sendable {
                 continue
             }
             if sent > 0 {
+                stall.progressed()
                 metrics.update { $0.bytesSent += sent }
                 condition.withLock { advance(by: sent) }
             }
@@ -228,6 +248,8 @@ public final class SocketSink: ByteSink, @unchecked Sendable {
             index -= 1
         }
         if let lineEnd {
+            let lines = buffer.withUnsafeBytes { Self.lineCount(UnsafeRawBufferPointer(rebasing: $0[head..<lineEnd])) }
+            metrics.update { $0.linesDelivered += lines }
             delivered += lineEnd - head
             head = lineEnd
             sentInLine = sentEnd - lineEnd
