@@ -34,11 +34,11 @@ import Testing
     }
 
     /// The redact target found a line of 834 bytes, runs of `=` around a
-    /// stray `%`, that took 1.2 s in a release build: each `=` decoded and
-    /// scanned the rest of its value again, and at every level down to the
-    /// depth limit, because decoding leaves a stray `%` in place. The time
-    /// limit turns a return of that into a failure instead of a hang; the
-    /// lines here are hundreds of times as long as the one found.
+    /// stray `%`, that took 1.2 s in a release build. Each `=` decoded and
+    /// scanned the rest of its value again, at every level down to the depth
+    /// limit, because decoding leaves a stray `%` in place. The lines here
+    /// are hundreds of times as long, so the time limit fails the test if
+    /// the scan becomes superlinear again.
     @Test(.timeLimit(.minutes(1)), arguments: ["a=%=", "%=", "x%3D", "=%25"])
     func parameterValueScanStaysLinear(unit: String) throws {
         let line = #"{"m":"# + "\"" + String(repeating: unit, count: 50_000)

@@ -12,10 +12,9 @@ struct TextScrub {
     /// The rule given by the last pair name seen (`"name": "Cookie"`),
     /// waiting for its `"value"`.
     var pendingPairRule: KeyRule?
-    /// The end of the last parameter value that `scrubEncodedValue` has
-    /// scanned. A later `=` before it starts a suffix of that value, which
-    /// was already searched, so it is not decoded and scanned again; without
-    /// this, a run of `=` made the scan quadratic or worse.
+    /// The end of the last parameter value that `scrubEncodedValue` scanned.
+    /// A later `=` before it starts a suffix of that value, which is not
+    /// scanned again, because a run of `=` would make the scan quadratic.
     var scannedEncodedValueEnd = 0
 
     init(text: UnsafePointer<UInt8>, end: Int, output: ByteBuffer) {
