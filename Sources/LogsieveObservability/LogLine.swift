@@ -18,7 +18,7 @@ enum LogLine {
         case .json:
             var fields = [("time", timestamp()), ("level", level.name), ("component", component), ("msg", message)]
             fields += metadata
-            return "{" + fields.map { "\(jsonString($0.0)):\(jsonString($0.1))" }.joined(separator: ",") + "}\n"
+            return "{" + fields.map { "\(JSONStringLiteral.quoted($0.0)):\(JSONStringLiteral.quoted($0.1))" }.joined(separator: ",") + "}\n"
         }
     }
 
@@ -60,10 +60,15 @@ enum LogLine {
         }
         return result + "\""
     }
+}
 
-    static func jsonString(_ value: String) -> String {
+/// JSON string literals for the log lines and the few messages the command
+/// line writes itself.
+public enum JSONStringLiteral {
+    /// Returns `text` as a JSON string literal, quotes included.
+    public static func quoted(_ text: String) -> String {
         var result = "\""
-        for scalar in value.unicodeScalars {
+        for scalar in text.unicodeScalars {
             switch scalar {
             case "\"": result += "\\\""
             case "\\": result += "\\\\"

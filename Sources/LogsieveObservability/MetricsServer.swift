@@ -8,9 +8,8 @@ import Glibc
 /// The HTTP/1.1 endpoint of `--metrics`: `/metrics`, `/healthz`, `/readyz`.
 ///
 /// A thread of its own accepts connections and hands each to a short-lived
-/// thread, so one slow client does not hold up another, and the pipeline
-/// waits for a scrape only while the registry's lock is held to copy the
-/// values. Each connection gets `ioTimeout` seconds to
+/// thread, so one slow client does not hold up another. The pipeline waits
+/// for a scrape only while the registry's lock is held to copy the values. Each connection gets `ioTimeout` seconds to
 /// send its request and to take the response, a request is at most
 /// `HTTPRequest.maxBytes`, and at most `maxConnections` are served at once
 /// (the next ones get 503). Every response closes the connection.

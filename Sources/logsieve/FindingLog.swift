@@ -1,4 +1,5 @@
 import LogsieveCore
+import LogsieveObservability
 
 /// Findings of `--check` and `logsieve check`, and the `--report` summary.
 ///
@@ -34,11 +35,11 @@ final class FindingLog {
             let place = line.map { "\(file):\($0)" } ?? file
             pending += "\(place): \(finding.pathText) \(finding.kind) \(finding.fingerprint ?? "-")\n"
         case .json:
-            var fields = ["\"file\":\(JSONText.quoted(file))"]
+            var fields = ["\"file\":\(JSONStringLiteral.quoted(file))"]
             if let line { fields.append("\"line\":\(line)") }
-            fields.append("\"path\":\(JSONText.quoted(finding.pathText))")
-            fields.append("\"kind\":\(JSONText.quoted(finding.kind))")
-            fields.append("\"fingerprint\":" + (finding.fingerprint.map { JSONText.quoted($0) } ?? "null"))
+            fields.append("\"path\":\(JSONStringLiteral.quoted(finding.pathText))")
+            fields.append("\"kind\":\(JSONStringLiteral.quoted(finding.kind))")
+            fields.append("\"fingerprint\":" + (finding.fingerprint.map { JSONStringLiteral.quoted($0) } ?? "null"))
             pending += "{" + fields.joined(separator: ",") + "}\n"
         }
         if pending.utf8.count >= 64 * 1024 { flush() }
@@ -52,44 +53,18 @@ final class FindingLog {
 
     /// The `--report` document: counts only, never values.
     func reportJSON(files: [String]) -> String {
-        var text = "{\n  \"files\": [" + files.map(JSONText.quoted).joined(separator: ", ") + "],\n"
+        var text = "{\n  \"files\": [" + files.map(JSONStringLiteral.quoted).joined(separator: ", ") + "],\n"
         text += "  \"redactions\": \(total),\n  \"by_kind\": {"
-        text += byKind.keys.sorted().map { "\n    \(JSONText.quoted($0)): \(byKind[$0]!)" }.joined(separator: ",")
+        text += byKind.keys.sorted().map { "\n    \(JSONStringLiteral.quoted($0)): \(byKind[$0]!)" }.joined(separator: ",")
         text += byKind.isEmpty ? "},\n" : "\n  },\n"
         text += "  \"by_path\": ["
         var rows: [String] = []
         for path in byPath.keys.sorted() {
             for (kind, count) in byPath[path]!.sorted(by: { $0.key < $1.key }) {
-                rows.append("\n    {\"path\": \(JSONText.quoted(path)), \"kind\": \(JSONText.quoted(kind)), \"count\": \(count)}")
+                rows.append("\n    {\"path\": \(JSONStringLiteral.quoted(path)), \"kind\": \(JSONStringLiteral.quoted(kind)), \"count\": \(count)}")
             }
         }
         text += rows.joined(separator: ",") + (rows.isEmpty ? "]\n}\n" : "\n  ]\n}\n")
         return text
-    }
-}
-
-/// JSON string literals for the few messages the command line writes itself.
-enum JSONText {
-    static func quoted(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case _ where scalar.value < 0x20:
-                result += "\\u00" + String(scalar.value, radix: 16).leftPadded(to: 2)
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result + "\""
-    }
-}
-
-extension String {
-    fileprivate func leftPadded(to length: Int) -> String {
-        String(repeating: "0", count: max(0, length - count)) + self
     }
 }

@@ -165,7 +165,7 @@ func processCPUSeconds(_ pid: Int32) throws -> Double {
     return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
 }
 
-/// The value of `key=N` in the relay's last log line that has it.
+/// Returns the value of `key=N` in the relay's last log line that has it.
 func logCounter(_ key: String, in log: String) -> Int? {
     for line in log.split(separator: "\n").reversed() {
         guard let range = line.range(of: " \(key)=") else { continue }
@@ -174,7 +174,7 @@ func logCounter(_ key: String, in log: String) -> Int? {
     return nil
 }
 
-/// The lowest failed input offset per partition, from the relay's
+/// Returns the lowest failed input offset per partition, read from the relay's
 /// "delivery to … failed" error lines.
 func firstFailedOffsets(in log: String) -> [Int32: Int64] {
     var result: [Int32: Int64] = [:]

@@ -62,7 +62,7 @@ enum CredentialShapes {
         return SchemeCredential(scheme: scheme, credentialStart: start, credentialEnd: credentialEnd)
     }
 
-    /// Whether `text[start..<end]` is exactly one of the scheme words that
+    /// Returns whether `text[start..<end]` is exactly one of the scheme words that
     /// `schemeCredential` matches, in any letter case.
     static func isSchemeWord(_ text: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
         switch end - start {
