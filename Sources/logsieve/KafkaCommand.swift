@@ -12,7 +12,7 @@ enum KafkaCommand {
         }
         ShutdownSignals.install()
         let relay: KafkaRelay
-        let processor: EventProcessor
+        let sanitizer: EventSanitizer
         let options: KafkaOptions
         do {
             let (arguments, file) = try ConfigResolution.kafkaArguments(arguments, environment: environment)
@@ -23,7 +23,7 @@ enum KafkaCommand {
             options = parsed
             Diagnostics.configure(level: options.logLevel, format: options.filter.observability.logFormat,
                                   component: "logsieve kafka")
-            (relay, processor) = try makeRelay(options, environment: environment)
+            (relay, sanitizer) = try makeRelay(options, environment: environment)
         } catch let error as UsageError {
             Diagnostics.usage("kafka: \(error.message)")
             return ExitStatus.usage
@@ -39,7 +39,7 @@ enum KafkaCommand {
                 let monitor = RelayMonitor()
                 let metrics = FilterMetrics(enriches: false, countsBytesOut: false)
                 monitor.publishPipelineCounters = {
-                    metrics.publish(processor.stats, counts: processor.redactor.counts, bytesOut: nil, enrichment: nil)
+                    metrics.publish(sanitizer.stats, counts: sanitizer.counts, bytesOut: nil, enrichment: nil)
                 }
                 relay.monitor = monitor
                 _ = try MetricsEndpoint.start(address)
@@ -50,7 +50,7 @@ enum KafkaCommand {
         }
         Diagnostics.log.info("starting", [("version", Versions.logsieve), ("mode", "kafka"),
                                           ("pipeline", FilterMonitor.describe((try? options.filter.pipelineExpression()) ?? .init(stages: []))),
-                                          ("threads", "1")])
+                                          ("threads", String(sanitizer.threadCount))])
         defer { Diagnostics.log.flushRepeats() }
         do {
             _ = try relay.run { ShutdownSignals.isStopRequested }
@@ -61,9 +61,15 @@ enum KafkaCommand {
         }
     }
 
-    /// Returns the relay and the event processor it runs, whose counters
+    /// The threads that redact a batch: `--threads`, or one for a pipeline
+    /// that must run on one thread.
+    static func threadCount(_ options: KafkaOptions, expression: PipelineExpression) -> Int {
+        expression.runsOnSeveralThreads ? options.filter.threads : 1
+    }
+
+    /// Returns the relay and the sanitizer it runs, whose counters
     /// `--metrics` publishes.
-    private static func makeRelay(_ options: KafkaOptions, environment: [String: String]) throws -> (KafkaRelay, EventProcessor) {
+    private static func makeRelay(_ options: KafkaOptions, environment: [String: String]) throws -> (KafkaRelay, EventSanitizer) {
         let filter = options.filter
         let expression = try filter.pipelineExpression()
         let split = try filter.splitPath()
@@ -78,19 +84,25 @@ enum KafkaCommand {
         } catch {
             throw UsageError(error.message)
         }
-        let redactor = try filter.makeRedactor(key: key)
         // The enrich options (--session-ttl, --max-sessions …) apply here as in the filter.
         let enricher = Enricher(configuration: filter.enrich.configuration, fingerprinter: Fingerprinter(key: key), maxDepth: filter.maxDepth)
         if options.relay.stateTopic != nil && !expression.stages.contains(.enrich) {
             throw UsageError("--state-topic needs the enrich stage in the pipeline")
         }
-        let processor = EventProcessor(pipeline: Pipeline(expression: expression, redactor: redactor, enricher: enricher), redactor: redactor,
-                                       inputFormat: filter.inputFormat, split: split)
-        processor.maxLineBytesForMessage = filter.maxLineBytes
+        // One worker per thread, each with its own redactor; they share the
+        // enricher, which runs on the relay's thread in message order.
+        var workers: [EventProcessor] = []
+        for _ in 0..<threadCount(options, expression: expression) {
+            let redactor = try filter.makeRedactor(key: key)
+            let worker = EventProcessor(pipeline: Pipeline(expression: expression, redactor: redactor, enricher: enricher), redactor: redactor,
+                                        inputFormat: filter.inputFormat, split: split)
+            worker.maxLineBytesForMessage = filter.maxLineBytes
+            workers.append(worker)
+        }
+        let sanitizer = EventSanitizer(workers: workers)
         do {
-            let relay = try KafkaRelay(configuration: options.relay, sanitizer: EventSanitizer(processor: processor),
-                                       log: Diagnostics.log)
-            return (relay, processor)
+            let relay = try KafkaRelay(configuration: options.relay, sanitizer: sanitizer, log: Diagnostics.log)
+            return (relay, sanitizer)
         } catch {
             throw UsageError(error.description)
         }

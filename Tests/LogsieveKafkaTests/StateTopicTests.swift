@@ -86,8 +86,7 @@ struct StateTopicRestoreTests {
                        coordinator: StateTopicCoordinator?, partition: TopicPartition) -> [String] {
         range.map { offset in
             coordinator?.willHandle(partition, offset: Int64(offset))
-            events[offset].value!.withUnsafeBytes { _ = sanitizer.sanitize($0) }
-            return String(decoding: sanitizer.output.bytes, as: UTF8.self)
+            return events[offset].value!.withUnsafeBytes { String(decoding: sanitizer.sanitize($0).1, as: UTF8.self) }
         }
     }
 

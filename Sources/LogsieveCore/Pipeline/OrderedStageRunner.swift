@@ -32,18 +32,25 @@ final class OrderedStageRunner {
     /// `output`: the deferred events through the stages, every other byte
     /// as it is. Then empties the processor's list of deferred events.
     func run(_ processor: EventProcessor, output processorOutput: ByteBuffer, to output: ByteBuffer) {
+        run(processor, output: processorOutput, bytes: 0..<processorOutput.count, events: 0..<processor.deferredEvents.count, to: output)
+        processor.removeDeferredEvents()
+    }
+
+    /// Appends one part of `processorOutput`, the bytes in `bytes`, whose
+    /// deferred events are those in `events`, as `run(_:output:to:)` does
+    /// for all of it. The processor keeps its deferred events.
+    func run(_ processor: EventProcessor, output processorOutput: ByteBuffer, bytes: Range<Int>, events: Range<Int>, to output: ByteBuffer) {
         let base = UnsafePointer(processorOutput.base)
         let macs = processor.deferredMACs
-        var position = 0
-        for event in processor.deferredEvents {
+        var position = bytes.lowerBound
+        for event in processor.deferredEvents[events] {
             output.append(base + position, count: event.range.lowerBound - position)
             currentMACs.table.removeAll()
             for index in event.macs { currentMACs.table.record(macs[index]) }
             runStages(base + event.range.lowerBound, count: event.range.count, event: event, to: output)
             position = event.range.upperBound
         }
-        output.append(base + position, count: processorOutput.count - position)
-        processor.removeDeferredEvents()
+        output.append(base + position, count: bytes.upperBound - position)
     }
 
     private func runStages(_ event: UnsafePointer<UInt8>, count: Int, event record: DeferredEvent, to output: ByteBuffer) {

@@ -142,6 +142,6 @@ public final class ParallelEventProcessor {
 
 /// Carries values into `concurrentPerform`, whose iterations touch disjoint
 /// workers and outputs and only read the queue.
-private struct UnsafeSendable<Value>: @unchecked Sendable {
+struct UnsafeSendable<Value>: @unchecked Sendable {
     let value: Value
 }

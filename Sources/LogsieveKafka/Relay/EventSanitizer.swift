@@ -1,50 +1,41 @@
 import Foundation
 import LogsieveCore
 
-/// Runs one Kafka message value through the event processor: the same
+/// Runs Kafka message values through the event processor: the same
 /// pipeline, key rules and invalid-input envelopes as the filter command.
+/// A batch of values is redacted on several threads (`RecordBatchProcessor`);
+/// header values and single values run on the caller's thread.
 public final class EventSanitizer {
-    /// What became of a value.
-    enum Outcome: Equatable {
-        /// `output` contains the sanitized events, one per line.
-        case events
-        /// `output` contains the scrubbed `logsieve_invalid` envelope.
-        case invalid
-        /// Nothing to send: the value was empty or whitespace, or a
-        /// `select` stage dropped every event.
-        case nothing
-    }
+    typealias Outcome = RecordBatchProcessor.Outcome
 
+    let batch: RecordBatchProcessor
+    /// The first worker, whose redactor also serves the headers and whose
+    /// pipeline holds the enricher.
     let processor: EventProcessor
-    /// The sanitized value of the last `sanitize` call, without a trailing newline.
-    let output = ByteBuffer(capacity: 1 << 20)
     private let headerJSON = ByteBuffer(capacity: 4096)
     private let headerOutput = ByteBuffer(capacity: 4096)
 
-    public init(processor: EventProcessor) {
-        self.processor = processor
+    /// `workers` as for `RecordBatchProcessor`: one pipeline expression, a
+    /// redactor each.
+    public init(workers: [EventProcessor]) {
+        batch = RecordBatchProcessor(workers: workers)
+        processor = workers[0]
     }
 
-    public var stats: ProcessingStats { processor.stats }
+    public convenience init(processor: EventProcessor) {
+        self.init(workers: [processor])
+    }
 
-    func sanitize(_ value: UnsafeRawBufferPointer) -> Outcome {
-        output.removeAll()
-        let invalidBefore = processor.stats.invalidRecords
-        // A value with a line break may be pretty-printed JSON or several
-        // NDJSON lines; either way it is one record here, because a Kafka
-        // message is the unit that is delivered and committed.
-        let hasLineBreak = value.count > 0 && memchr(value.baseAddress!, 0x0A, value.count) != nil
-        var record = FramedRecord.external(kind: hasLineBreak ? .multiLineValue : .line, bytes: value, lineNumber: 1)
-        if processor.process(record, to: output) == .continuesOnNextLine {
-            // A truncated value: no next line will come, so it is invalid.
-            record.kind = .unterminatedValue
-            _ = processor.process(record, to: output)
-        }
-        if output.count > 0 && output.base[output.count - 1] == 0x0A {
-            output.truncate(to: output.count - 1)
-        }
-        if processor.stats.invalidRecords > invalidBefore { return .invalid }
-        return output.isEmpty ? .nothing : .events
+    /// The threads that redact a batch.
+    public var threadCount: Int { batch.workers.count }
+    public var stats: ProcessingStats { batch.stats }
+    public var counts: RedactionCounts { batch.counts }
+
+    /// Sanitizes one value alone and returns its outcome and output, valid
+    /// until the next call on this sanitizer.
+    func sanitize(_ value: UnsafeRawBufferPointer) -> (Outcome, UnsafeRawBufferPointer) {
+        batch.prepare([value])
+        return batch.result(at: 0)
     }
 
     /// Redacts a header value as the key rules would redact a JSON member of

@@ -35,8 +35,8 @@ extension KafkaRelay {
             var firstOffsets: [Int: Int64] = [:]
             do throws(KafkaError) {
                 try producer.beginTransaction()
+                handle(batch)
                 for message in batch {
-                    handle(message)
                     guard message.error == nil, let state = slotByTopicHandle[message.topicIdentity]?[message.partition] else { continue }
                     nextOffsets[state.slot] = message.offset + 1
                     if firstOffsets[state.slot] == nil { firstOffsets[state.slot] = message.offset }

@@ -1,6 +1,28 @@
 /// The hot path: one consumed message to one produced message.
 extension KafkaRelay {
-    func handle(_ message: ConsumedMessage) {
+    /// Handles one consumer batch in order. The values are redacted first,
+    /// all together, so that several threads can share the work; the
+    /// ordered stages, headers and produce calls then run here, message by
+    /// message.
+    func handle(_ batch: [ConsumedMessage]) {
+        batchValues.removeAll(keepingCapacity: true)
+        for message in batch where message.error == nil {
+            if let value = message.value { batchValues.append(value) }
+        }
+        sanitizer.batch.prepare(batchValues)
+        var valueIndex = 0
+        for message in batch {
+            var index: Int? = nil
+            if message.error == nil && message.value != nil {
+                index = valueIndex
+                valueIndex += 1
+            }
+            handle(message, valueIndex: index)
+        }
+        sanitizer.batch.finish()
+    }
+
+    private func handle(_ message: ConsumedMessage, valueIndex: Int?) {
         if let error = message.error {
             if error.isFatal {
                 stopError = error
@@ -14,7 +36,7 @@ extension KafkaRelay {
         stateTopic?.willHandle(state.topicPartition, offset: offset)
         summary.consumed += 1
 
-        guard let outgoing = makeOutgoing(message, state: state) else {
+        guard let outgoing = makeOutgoing(message, valueIndex: valueIndex, state: state) else {
             // Nothing to send, so the offset is done once earlier ones are.
             summary.skipped += 1
             state.progress.track(offset: offset, delivered: true)
@@ -78,20 +100,21 @@ extension KafkaRelay {
     }
 
     /// Builds the output message, or returns nil when there is nothing to send.
-    private func makeOutgoing(_ message: ConsumedMessage, state: PartitionState) -> OutgoingMessage? {
+    private func makeOutgoing(_ message: ConsumedMessage, valueIndex: Int?, state: PartitionState) -> OutgoingMessage? {
         var value = MessageBytes.null
         var reason: String? = nil
-        if let input = message.value {
-            switch sanitizer.sanitize(input) {
+        if let valueIndex {
+            let (outcome, output) = sanitizer.batch.result(at: valueIndex)
+            switch outcome {
             case .nothing:
                 return nil
             case .events:
-                value = .borrowed(sanitizer.output.bytes)
+                value = .borrowed(output)
             case .invalid:
                 // Only the scrubbed envelope leaves; the raw bytes never do.
                 summary.invalid += 1
                 reason = "invalid-json"
-                value = .borrowed(sanitizer.output.bytes)
+                value = .borrowed(output)
                 log.warning("message is not valid JSON; sending the scrubbed envelope", LogKey.position(state.topicPartition, offset: message.offset))
             }
         } else {

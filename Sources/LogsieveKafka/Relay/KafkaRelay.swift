@@ -19,6 +19,8 @@ public final class KafkaRelay {
     /// Slots by the consumer's topic handle and partition, for the hot path.
     var slotByTopicHandle: [Int: [Int32: PartitionState]] = [:]
     var summary = RelaySummary()
+    /// The values of the batch in hand, for the sanitizer; reused.
+    var batchValues: [UnsafeRawBufferPointer] = []
     var destinationPartitions: Int32 = 1
     var deadLetterPartitions: Int32 = 1
     /// The producer's `message.max.bytes`, for the oversized envelope.
@@ -90,9 +92,7 @@ public final class KafkaRelay {
             producer.poll(timeoutMilliseconds: waiting ? 50 : 0)
             let batch = consumer.poll(timeoutMilliseconds: waiting ? 0 : 100)
             monitor?.health.beginWork()
-            for message in batch {
-                handle(message)
-            }
+            handle(batch)
             consumer.releaseBatch()
             producer.poll(timeoutMilliseconds: 0)
             applyDeliveryReports()
