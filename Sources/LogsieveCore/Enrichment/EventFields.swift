@@ -122,6 +122,10 @@ struct MemberIndex {
         guard objectStart < end, text[objectStart] == ASCII.openBrace else { return nil }
         do {
             var cursor = JSONLexer.skipWhitespace(text, from: objectStart + 1, end: end)
+            // Okta, Entra ID and Google Workspace events have 10 to 30 top-level
+            // members; one allocation each instead of doubling from one.
+            keys.reserveCapacity(32)
+            values.reserveCapacity(32)
             if cursor < end && text[cursor] == ASCII.closeBrace {
                 objectEnd = cursor + 1
                 return

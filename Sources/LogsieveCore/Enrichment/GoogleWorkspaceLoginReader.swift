@@ -4,15 +4,15 @@
 /// flags and Google's own `suspicious_login` apply.
 enum GoogleWorkspaceLoginReader {
     static func recognizes(_ fields: EventFields) -> Bool {
-        fields.string(fieldPath("kind")) == "admin#reports#activity" && fields.has(fieldPath("id", "time"))
+        fields.string(FieldPaths.kind) == "admin#reports#activity" && fields.has(FieldPaths.idTime)
     }
 
     static func read(_ fields: EventFields) -> IdentityEvent {
         let names = fields.strings([.key(Array("events".utf8)), .iterate, .key(Array("name".utf8))])
         var event = IdentityEvent(source: .googleWorkspace, eventType: names.joined(separator: ","))
-        event.time = fields.string(fieldPath("id", "time")).flatMap(EventTime.parse)
-        event.user = fields.string(fieldPath("actor", "email"))?.lowercased()
-        event.ipAddress = fields.string(fieldPath("ipAddress"))
+        event.time = fields.string(FieldPaths.idTime).flatMap(EventTime.parse)
+        event.user = fields.string(FieldPaths.actorEmail)?.lowercased()
+        event.ipAddress = fields.string(FieldPaths.ipAddress)
         if names.contains("login_success") {
             event.outcome = .success
             event.isSignIn = true
@@ -26,4 +26,12 @@ enum GoogleWorkspaceLoginReader {
         }
         return event
     }
+}
+
+/// The paths read from every event, built once rather than per event.
+private enum FieldPaths {
+    static let kind = fieldPath("kind")
+    static let idTime = fieldPath("id", "time")
+    static let actorEmail = fieldPath("actor", "email")
+    static let ipAddress = fieldPath("ipAddress")
 }

@@ -18,55 +18,81 @@ enum OktaSystemLogReader {
     static func read(_ fields: EventFields) -> IdentityEvent {
         var event = IdentityEvent(source: .okta, eventType: fields.string(eventType) ?? "")
         event.time = fields.string(published).flatMap(EventTime.parse)
-        event.sessionIdentifier = fields.string(fieldPath("authenticationContext", "externalSessionId"))
+        event.sessionIdentifier = fields.string(FieldPaths.authenticationContextExternalSessionId)
         let actor = fields.object(Self.actor)
-        let actorType = actor?.string(fieldPath("type"))
-        let login = actor?.string(fieldPath("alternateId"))?.lowercased()
+        let actorType = actor?.string(FieldPaths.type)
+        let login = actor?.string(FieldPaths.alternateId)?.lowercased()
         if actorType == "User" {
             event.user = login
         }
 
-        let client = fields.object(fieldPath("client"))
-        event.ipAddress = client?.string(fieldPath("ipAddress"))
-        if let place = client?.object(fieldPath("geographicalContext")) {
-            event.network.country = place.string(fieldPath("country"))
-            event.network.city = place.string(fieldPath("city"))
-            event.network.latitude = place.number(fieldPath("geolocation", "lat"))
-            event.network.longitude = place.number(fieldPath("geolocation", "lon"))
+        let client = fields.object(FieldPaths.client)
+        event.ipAddress = client?.string(FieldPaths.ipAddress)
+        if let place = client?.object(FieldPaths.geographicalContext) {
+            event.network.country = place.string(FieldPaths.country)
+            event.network.city = place.string(FieldPaths.city)
+            event.network.latitude = place.number(FieldPaths.geolocationLat)
+            event.network.longitude = place.number(FieldPaths.geolocationLon)
         }
-        if let userAgent = client?.object(fieldPath("userAgent")) {
-            event.client.rawUserAgent = userAgent.string(fieldPath("rawUserAgent"))
-            event.client.browser = userAgent.string(fieldPath("browser"))
-            event.client.operatingSystem = userAgent.string(fieldPath("os"))
+        if let userAgent = client?.object(FieldPaths.userAgent) {
+            event.client.rawUserAgent = userAgent.string(FieldPaths.rawUserAgent)
+            event.client.browser = userAgent.string(FieldPaths.browser)
+            event.client.operatingSystem = userAgent.string(FieldPaths.os)
         }
 
-        let security = fields.object(fieldPath("securityContext"))
-        event.network.asNumber = security?.number(fieldPath("asNumber")).map { Int($0) }
-        event.network.asOrganization = security?.string(fieldPath("asOrg"))
-        if security?.bool(fieldPath("isProxy")) == true {
+        let security = fields.object(FieldPaths.securityContext)
+        event.network.asNumber = security?.number(FieldPaths.asNumber).map { Int($0) }
+        event.network.asOrganization = security?.string(FieldPaths.asOrg)
+        if security?.bool(FieldPaths.isProxy) == true {
             event.anonymizer = "securityContext.isProxy"
         }
 
-        switch fields.string(fieldPath("outcome", "result")) {
+        switch fields.string(FieldPaths.outcomeResult) {
         case "SUCCESS", "ALLOW": event.outcome = .success
         case "FAILURE", "DENY": event.outcome = .failure
         default: event.outcome = .unknown
         }
         event.isSignIn = event.eventType == "user.session.start"
 
-        fields.forEachElement(fieldPath("target")) { target in
-            guard let type = target.string(fieldPath("type")) else { return }
-            event.targets.append(EventTarget(type: type, id: target.string(fieldPath("id")),
-                                             alternateId: target.string(fieldPath("alternateId"))?.lowercased()))
+        fields.forEachElement(FieldPaths.target) { target in
+            guard let type = target.string(FieldPaths.type) else { return }
+            event.targets.append(EventTarget(type: type, id: target.string(FieldPaths.id),
+                                             alternateId: target.string(FieldPaths.alternateId)?.lowercased()))
         }
 
-        if let debugData = fields.object(fieldPath("debugContext", "debugData")) {
+        if let debugData = fields.object(FieldPaths.debugContextDebugData) {
             OktaDebugData.read(debugData, into: &event)
         }
 
         event.isInternal = login == "system@okta.com" || actorType == "SystemPrincipal"
             || event.client.rawUserAgent == "Okta-Integrations"
-            || (client?.string(fieldPath("id"))?.hasPrefix("okta.") ?? false)
+            || (client?.string(FieldPaths.id)?.hasPrefix("okta.") ?? false)
         return event
     }
+}
+
+/// The paths read from every event, built once rather than per event.
+private enum FieldPaths {
+    static let authenticationContextExternalSessionId = fieldPath("authenticationContext", "externalSessionId")
+    static let type = fieldPath("type")
+    static let alternateId = fieldPath("alternateId")
+    static let client = fieldPath("client")
+    static let ipAddress = fieldPath("ipAddress")
+    static let geographicalContext = fieldPath("geographicalContext")
+    static let country = fieldPath("country")
+    static let city = fieldPath("city")
+    static let geolocationLat = fieldPath("geolocation", "lat")
+    static let geolocationLon = fieldPath("geolocation", "lon")
+    static let userAgent = fieldPath("userAgent")
+    static let rawUserAgent = fieldPath("rawUserAgent")
+    static let browser = fieldPath("browser")
+    static let os = fieldPath("os")
+    static let securityContext = fieldPath("securityContext")
+    static let asNumber = fieldPath("asNumber")
+    static let asOrg = fieldPath("asOrg")
+    static let isProxy = fieldPath("isProxy")
+    static let outcomeResult = fieldPath("outcome", "result")
+    static let target = fieldPath("target")
+    static let id = fieldPath("id")
+    static let debugContextDebugData = fieldPath("debugContext", "debugData")
 }

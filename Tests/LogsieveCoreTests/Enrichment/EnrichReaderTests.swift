@@ -39,6 +39,17 @@ import Testing
         #expect(IPNetwork("2001:db8::/32")!.contains(first))
     }
 
+    @Test func ipv4DottedQuads() {
+        #expect(IPAddress.parseIPv4("198.51.100.7") == 0xC633_6407)
+        #expect(IPAddress.parseIPv4("0.0.0.0") == 0)
+        #expect(IPAddress.parseIPv4("255.255.255.255") == 0xFFFF_FFFF)
+        #expect(IPAddress.parseIPv4("010.1.1.1") == 0x0A01_0101)
+        for text in ["", "1.2.3", "1.2.3.4.5", "1..2.3", ".1.2.3", "1.2.3.", "256.1.1.1", "1.2.3.1000", "0001.2.3.4",
+                     "+1.2.3.4", "1.2.3.4 ", "a.b.c.d", "1.2.3.٣"] {
+            #expect(IPAddress.parseIPv4(Substring(text)) == nil, "\(text)")
+        }
+    }
+
     @Test func oktaRiskAndBehaviors() throws {
         var event = OktaEvent()
         event.debugData = ["risk": "{reasons=Anomalous Device, Anomalous Location, level=HIGH}",
