@@ -23,13 +23,18 @@ struct EventFields {
 
     /// Returns the span of the first value at `path`.
     func span(_ path: [JSONPath.Component]) -> (start: Int, end: Int)? {
+        span(path[...])
+    }
+
+    /// A slice, so that the rest of a path after an indexed member needs no new array.
+    private func span(_ path: ArraySlice<JSONPath.Component>) -> (start: Int, end: Int)? {
         if let members, case .key(let key)? = path.first {
             guard let member = members.member(key, text) else { return nil }
             if path.count == 1 { return member }
-            return EventFields(text: text, start: member.start, end: member.end, maxDepth: maxDepth).span(Array(path.dropFirst()))
+            return EventFields(text: text, start: member.start, end: member.end, maxDepth: maxDepth).span(path.dropFirst())
         }
         var found: (Int, Int)? = nil
-        try? JSONPathLookup.forEachValue(text, start: start, end: end, path: path[...], maxDepth: maxDepth) { valueStart, valueEnd in
+        try? JSONPathLookup.forEachValue(text, start: start, end: end, path: path, maxDepth: maxDepth) { valueStart, valueEnd in
             if found == nil { found = (valueStart, valueEnd) }
         }
         return found
