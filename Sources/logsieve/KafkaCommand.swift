@@ -48,7 +48,7 @@ enum KafkaCommand {
             Diagnostics.error((error as? RuntimeFailure)?.message ?? "\(error)")
             return ExitStatus.failure
         }
-        Diagnostics.log.info("starting", [("version", Versions.logsieve), ("mode", "kafka"),
+        Diagnostics.log.info("starting", [("version", Versions.logsieve), ("librdkafka", Versions.librdkafka), ("mode", "kafka"),
                                           ("pipeline", FilterMonitor.describe((try? options.filter.pipelineExpression()) ?? .init(stages: []))),
                                           ("threads", String(sanitizer.threadCount))])
         defer { Diagnostics.log.flushRepeats() }
