@@ -32,6 +32,10 @@ import Testing
         ("header after escaped line break", #"GET / HTTP/1.1\r\nCookie: sid=ck-77; x=1\r\n"#, "ck-77"),
         ("key in escaped JSON", #"{\"token\":\"tk-88\", \"n\": 1}"#, "tk-88"),
         ("parameter after escaped ampersand", #"/cb?a=1\u0026code=cd-99"#, "cd-99"),
+        ("encoded Bearer in text", "GET /x header Bearer%20abcDEF123456ghi end", "abcDEF123456ghi"),
+        ("encoded header line", "Authorization%3A%20Bearer%20abcDEF123456ghi", "abcDEF123456ghi"),
+        ("form-encoded Bearer", "Bearer+abcDEF123456ghi%2Bxyz%3D%3D&next=1", "xyz"),
+        ("encoded Basic", "Basic%20dXNlcjpodW50ZXIy%3D%3D", "dXNlcjpodW50ZXIy"),
     ]
 
     /// Text in which nothing may change.
@@ -47,6 +51,8 @@ import Testing
         ("time", "at 12:30:45 on 2024-01-01"),
         ("marker", "token=[REDACTED:token:0123456789ab]"),
         ("public certificate", "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----"),
+        ("encoded space in prose", "100%20off Bearer%20tokens are great"),
+        ("stray percent", "50% of x%2 and Bearer%2"),
     ]
 
     @Test(arguments: positives)
@@ -67,6 +73,11 @@ import Testing
     @Test func schemeWordStaysAndFingerprintIsOverCredential() throws {
         let output = try redactLine(#"{"m": "Bearer abcDEF123456ghi"}"#)
         #expect(output == #"{"m": "Bearer [REDACTED:bearer:\#(fingerprint("abcDEF123456ghi"))]"}"#)
+    }
+
+    @Test func encodedBearerFingerprintIsOverDecodedToken() throws {
+        let output = try redactLine(#"{"m": "Authorization%3A%20Bearer%20abc%2BDEF123456ghi%3D"}"#)
+        #expect(output == #"{"m": "Authorization%3A%20Bearer%20[REDACTED:bearer:\#(fingerprint("abc+DEF123456ghi="))]"}"#)
     }
 
     @Test func sameTokenSameFingerprintAcrossPlaces() throws {

@@ -38,14 +38,25 @@ enum CredentialShapes {
         } else {
             return nil
         }
-        var start = index + wordLength
-        guard start < end, text[start] == ASCII.space || text[start] == ASCII.tab else { return nil }
-        while start < end && (text[start] == ASCII.space || text[start] == ASCII.tab) { start += 1 }
-        guard start < end, text[start] != ASCII.openBracket else { return nil }
+        // The space may be percent-encoded (`Bearer%20…` in a URL or a
+        // logged request line) or a form's `+`, and the credential may be
+        // percent-encoded too: `%2B` and `%3D` do not end it.
+        let separatorStart = index + wordLength
+        var start = separatorStart
+        while start < end {
+            if text[start] == ASCII.space || text[start] == ASCII.tab || text[start] == UInt8(ascii: "+") {
+                start += 1
+            } else if isEncodedSpace(text, at: start, end: end) {
+                start += 3
+            } else {
+                break
+            }
+        }
+        guard start > separatorStart, start < end, text[start] != ASCII.openBracket else { return nil }
         let credentialEnd: Int
         switch scheme {
         case .bearer:
-            credentialEnd = token68End(text, from: start, end: end)
+            credentialEnd = encodedToken68End(text, from: start, end: end)
             guard looksLikeToken(text, start, credentialEnd) else { return nil }
         case .ssws:
             var cursor = start
@@ -53,7 +64,7 @@ enum CredentialShapes {
             guard cursor - start >= 20 else { return nil }
             credentialEnd = cursor
         case .basic:
-            credentialEnd = token68End(text, from: start, end: end)
+            credentialEnd = encodedToken68End(text, from: start, end: end)
             guard credentialEnd - start >= 8, Base64.decodedContainsColon(text, start, credentialEnd) else { return nil }
         case .digest:
             guard let parametersEnd = digestParametersEnd(text, from: start, end: end) else { return nil }
@@ -79,6 +90,32 @@ enum CredentialShapes {
         let isToken68Byte = ByteClass.token68  // read once: each read of a lazy static runs swift_once
         while cursor < end && isToken68Byte[Int(text[cursor])] { cursor += 1 }
         while cursor < end && text[cursor] == ASCII.equals { cursor += 1 }
+        return cursor
+    }
+
+    /// `%20` or `%09`: a percent-encoded space or tab.
+    static func isEncodedSpace(_ text: UnsafePointer<UInt8>, at index: Int, end: Int) -> Bool {
+        guard end - index >= 3, text[index] == ASCII.percent else { return false }
+        return (text[index + 1] == UInt8(ascii: "2") && text[index + 2] == UInt8(ascii: "0"))
+            || (text[index + 1] == UInt8(ascii: "0") && text[index + 2] == UInt8(ascii: "9"))
+    }
+
+    /// `token68End` over percent-encoded text: a `%XX` that decodes to a
+    /// token68 byte or `=` is part of the credential.
+    static func encodedToken68End(_ text: UnsafePointer<UInt8>, from start: Int, end: Int) -> Int {
+        var cursor = start
+        let isToken68Byte = ByteClass.token68  // read once: each read of a lazy static runs swift_once
+        while cursor < end {
+            if isToken68Byte[Int(text[cursor])] || text[cursor] == ASCII.equals {
+                cursor += 1
+            } else if text[cursor] == ASCII.percent, end - cursor >= 3,
+                      let high = ByteClass.hexValue(text[cursor + 1]), let low = ByteClass.hexValue(text[cursor + 2]),
+                      isToken68Byte[Int(high << 4 | low)] || high << 4 | low == ASCII.equals {
+                cursor += 3
+            } else {
+                break
+            }
+        }
         return cursor
     }
 

@@ -1,3 +1,5 @@
+import Glibc
+
 /// Replacement of credentials found by shape anywhere in text.
 extension Redactor {
     /// Replaces the credential after a scheme word, keeping the word:
@@ -5,8 +7,17 @@ extension Redactor {
     func replaceSchemeCredential(_ scrub: inout TextScrub, at index: Int) -> Int? {
         guard let match = CredentialShapes.schemeCredential(scrub.text, at: index, end: scrub.end) else { return nil }
         let output = scrub.beginReplacement(at: match.credentialStart)
-        appendMarker(match.scheme.kind, secret: scrub.text + match.credentialStart,
-                     count: match.credentialEnd - match.credentialStart, to: output)
+        let credential = scrub.text + match.credentialStart
+        let count = match.credentialEnd - match.credentialStart
+        if memchr(credential, Int32(ASCII.percent), count) != nil {
+            // The fingerprint of the decoded token, so that one token gets
+            // one fingerprint whether it was logged encoded or not.
+            let decoded = ByteBuffer(capacity: count)
+            PercentEncoding.decode(credential, count: count, into: decoded)
+            appendMarker(match.scheme.kind, secret: UnsafePointer(decoded.base), count: decoded.count, to: output)
+        } else {
+            appendMarker(match.scheme.kind, secret: credential, count: count, to: output)
+        }
         scrub.endReplacement(at: match.credentialEnd)
         return match.credentialEnd
     }

@@ -50,8 +50,9 @@ extension Redactor {
 
     /// Runs the detector loop. It looks at word starts for credential
     /// schemes, JWTs, PEM blocks and token shapes. It looks at `=`, `:`, `@`
-    /// and `[` for parameters, headers and keys, userinfo and markers. Every
-    /// other byte costs one table load.
+    /// and `[` for parameters, headers and keys, userinfo and markers, and
+    /// at `%` for an encoded space between words. Every other byte costs
+    /// one table load.
     func scrubText(
         _ text: UnsafePointer<UInt8>, count: Int, into output: ByteBuffer, depth: Int, level: Int,
         pendingPairRule: inout KeyRule?
@@ -87,6 +88,11 @@ extension Redactor {
             case ByteClass.Scan.at:
                 afterToken = 0
                 index = applyUserinfoRule(&scrub, at: index)
+            case ByteClass.Scan.percent:
+                // An encoded space ends a word like a space does, so that
+                // the detectors see `Bearer` in `Authorization%3A%20Bearer%20…`.
+                afterToken = 0
+                index += CredentialShapes.isEncodedSpace(text, at: index, end: count) ? 3 : 1
             default:
                 afterToken = 0
                 index += max(Self.markerLength(text, at: index, end: count), 1)

@@ -42,6 +42,8 @@ enum ByteClass {
         static let colon: UInt8 = 4
         static let at: UInt8 = 5
         static let openBracket: UInt8 = 6
+        /// `%`, which may start an encoded space between two words.
+        static let percent: UInt8 = 7
     }
 
     /// The scan classes indexed by `byte | 256` after a token character and
@@ -64,6 +66,7 @@ enum ByteClass {
             case UInt8(ascii: ":"): byteClass = Scan.colon
             case UInt8(ascii: "@"): byteClass = Scan.at
             case UInt8(ascii: "["): byteClass = Scan.openBracket
+            case UInt8(ascii: "%"): byteClass = Scan.percent
             default: byteClass = isAlphanumeric(UInt8(byte)) || byte == 0x5F ? Scan.token : Scan.other
             }
             table[byte] = byteClass
