@@ -59,6 +59,10 @@ public struct Logger: Sendable {
     public var metadata: [(String, String)]
     /// Counts repeats of rate-limited messages; shared by copies of this logger.
     public let repeats: RepeatLimiter
+    /// When set, the level of this logger and of all its copies, in place of
+    /// `level`. A reload changes it once, and every copy that a long-running
+    /// component keeps (the Kafka relay, its librdkafka callbacks) follows.
+    public var sharedLevel: SharedLogLevel?
 
     public init(level: Level = .info, format: Format = .text, component: String = "logsieve",
                 metadata: [(String, String)] = [], repeats: RepeatLimiter = RepeatLimiter()) {
@@ -69,7 +73,7 @@ public struct Logger: Sendable {
         self.repeats = repeats
     }
 
-    public func isEnabled(_ messageLevel: Level) -> Bool { messageLevel >= level }
+    public func isEnabled(_ messageLevel: Level) -> Bool { messageLevel >= (sharedLevel?.level ?? level) }
 
     public func log(_ messageLevel: Level, _ message: @autoclosure () -> String, _ extra: [(String, String)] = []) {
         guard isEnabled(messageLevel) else { return }
@@ -126,5 +130,21 @@ public struct Logger: Sendable {
                 offset += written
             }
         }
+    }
+}
+
+
+/// A log level that copies of a `Logger` share and that any thread may read
+/// or change.
+public final class SharedLogLevel: Sendable {
+    private let rawValue: Atomic<Int>
+
+    public init(_ level: Logger.Level) {
+        rawValue = Atomic(level.rawValue)
+    }
+
+    public var level: Logger.Level {
+        get { Logger.Level(rawValue: rawValue.load(ordering: .relaxed)) ?? .info }
+        set { rawValue.store(newValue.rawValue, ordering: .relaxed) }
     }
 }

@@ -17,8 +17,17 @@ enum Diagnostics {
     static func configure(level: Logger.Level, format: Logger.Format, component: String = "logsieve") {
         current.withLock { logger in
             logger.level = level
+            logger.sharedLevel?.level = level
             logger.format = format
             logger.component = component
+        }
+    }
+
+    /// Makes the level shared by every copy of `log` taken from now on, so
+    /// that `configure` changes it for the copies too.
+    static func shareLevel() {
+        current.withLock { logger in
+            if logger.sharedLevel == nil { logger.sharedLevel = SharedLogLevel(logger.level) }
         }
     }
 
@@ -49,6 +58,7 @@ enum Diagnostics {
         }
         var unfiltered = logger
         unfiltered.level = .debug
+        unfiltered.sharedLevel = nil
         unfiltered.info(line)
     }
 

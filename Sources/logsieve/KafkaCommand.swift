@@ -1,5 +1,6 @@
 import Foundation
 import LogsieveCore
+import LogsieveIO
 import LogsieveKafka
 
 /// `logsieve kafka`: the consumer-group relay from raw topics to a
@@ -11,19 +12,25 @@ enum KafkaCommand {
             return ExitStatus.success
         }
         ShutdownSignals.install()
+        // Before librdkafka starts its threads, as for the stop signals, and
+        // with or without --config: SIGHUP must never end the relay.
+        ReloadSignal.install()
         let relay: KafkaRelay
         let sanitizer: EventSanitizer
         let options: KafkaOptions
         do {
-            let (arguments, file) = try ConfigResolution.kafkaArguments(arguments, environment: environment)
-            var parsed = try KafkaOptions.parse(arguments, environment: environment) { path in
-                FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) }
-            }
-            if let file { ConfigResolution.applyKafkaFile(file, to: &parsed.filter, environment: environment) }
-            options = parsed
+            var commandLine = arguments
+            let configPath = try ConfigResolution.extractConfigPath(&commandLine, environment: environment)
+            let file = try configPath.map { (path: String) throws(UsageError) in try ConfigResolution.loadFile(path, environment: environment) }
+            options = try ConfigResolution.kafkaOptions(commandLine: commandLine, file: file, environment: environment)
             Diagnostics.configure(level: options.logLevel, format: options.filter.observability.logFormat,
                                   component: "logsieve kafka")
-            (relay, sanitizer) = try makeRelay(options, environment: environment)
+            // The relay and librdkafka's callbacks keep copies of the logger,
+            // and a reload changes the level of all of them.
+            Diagnostics.shareLevel()
+            let reload: KafkaReload
+            (relay, sanitizer, reload) = try makeRelay(options, commandLine: commandLine, configPath: configPath, environment: environment)
+            relay.betweenBatches = reload.reloadIfRequested
         } catch let error as UsageError {
             Diagnostics.usage("kafka: \(error.message)")
             return ExitStatus.usage
@@ -67,18 +74,15 @@ enum KafkaCommand {
         expression.runsOnSeveralThreads ? options.filter.threads : 1
     }
 
-    /// Returns the relay and the sanitizer it runs, whose counters
-    /// `--metrics` publishes.
-    private static func makeRelay(_ options: KafkaOptions, environment: [String: String]) throws -> (KafkaRelay, EventSanitizer) {
+    /// Returns the relay, the sanitizer it runs, whose counters `--metrics`
+    /// publishes, and the reload that SIGHUP triggers.
+    private static func makeRelay(_ options: KafkaOptions, commandLine: [String], configPath: String?,
+                                  environment: [String: String]) throws -> (KafkaRelay, EventSanitizer, KafkaReload) {
         let filter = options.filter
         let expression = try filter.pipelineExpression()
         let split = try filter.splitPath()
         let key = try KeyLoading.loadKey(keyFile: filter.keyFile, environment: environment)
-        // Every instance in the group must write the same fingerprints, so a
-        // random per-process key is not acceptable here.
-        if key.isEphemeral && filter.replacement == .fingerprint && !filter.noRedact {
-            throw UsageError("no fingerprint key configured; pass --key-file FILE or set \(KeyLoading.fileVariable), so that every instance in the group writes the same fingerprints")
-        }
+        try KafkaReload.checkFingerprintKey(filter, key: key)
         do {
             try DeliveryGuard.check(options.relay.properties, allowed: options.relay.unsafeAllowed)
         } catch {
@@ -89,20 +93,14 @@ enum KafkaCommand {
         if options.relay.stateTopic != nil && !expression.stages.contains(.enrich) {
             throw UsageError("--state-topic needs the enrich stage in the pipeline")
         }
-        // One worker per thread, each with its own redactor; they share the
-        // enricher, which runs on the relay's thread in message order.
-        var workers: [EventProcessor] = []
-        for _ in 0..<threadCount(options, expression: expression) {
-            let redactor = try filter.makeRedactor(key: key)
-            let worker = EventProcessor(pipeline: Pipeline(expression: expression, redactor: redactor, enricher: enricher), redactor: redactor,
-                                        inputFormat: filter.inputFormat, split: split)
-            worker.maxLineBytesForMessage = filter.maxLineBytes
-            workers.append(worker)
-        }
+        let workers = try KafkaReload.makeWorkers(filter, expression: expression, split: split, key: key, enricher: enricher,
+                                                  threads: threadCount(options, expression: expression))
         let sanitizer = EventSanitizer(workers: workers)
+        let reload = KafkaReload(options: options, commandLine: commandLine, configPath: configPath, environment: environment,
+                                 expression: expression, split: split, key: key, enricher: enricher, sanitizer: sanitizer)
         do {
             let relay = try KafkaRelay(configuration: options.relay, sanitizer: sanitizer, log: Diagnostics.log)
-            return (relay, sanitizer)
+            return (relay, sanitizer, reload)
         } catch {
             throw UsageError(error.description)
         }
@@ -136,6 +134,9 @@ enum KafkaCommand {
       -F, --kafka-config FILE  librdkafka properties file, name=value lines
                                [LOGSIEVE_KAFKA_CONFIG]; -X wins over the
                                environment, which wins over the file
+          --config FILE        read settings from a YAML or JSON file, with
+                               its kafka section [LOGSIEVE_CONFIG]; SIGHUP
+                               reloads it (see below)
           --unsafe NAME        allow a value of NAME that breaks at-least-once
                                delivery: enable.auto.offset.store,
                                enable.auto.commit, enable.idempotence, acks
@@ -212,6 +213,14 @@ enum KafkaCommand {
     compression.type=zstd with compression.level=1, auto.offset.reset=earliest.
     Property values whose names contain password, secret, key, token or jaas
     are never logged.
+
+    With --config FILE, SIGHUP reads FILE again between two consumer batches:
+    the redaction rules, the enrich thresholds and allowlists and the log
+    level change for the messages of the next batch on; the enrich state
+    stays. The Kafka settings, the pipeline, --threads and the key need a
+    restart: a reload that changes one logs a warning and keeps the old
+    value. An invalid file is rejected with its errors and the old rules
+    stay. Without --config, SIGHUP logs that there is nothing to reload.
 
     SIGTERM or SIGINT stops fetching, finishes the batch, flushes, commits and
     leaves the group, then exits 0; a second signal exits at once with

@@ -110,6 +110,15 @@ final class RelayProcess: @unchecked Sendable {
         let errorPipe = Pipe()
         process.standardOutput = outputPipe
         process.standardError = errorPipe
+        // The child inherits the calling thread's signal mask, and the test
+        // runner's worker threads block most signals. Start it with none
+        // blocked, as systemd or a shell would, so that a signal the relay
+        // does not handle (SIGHUP before it had a handler) acts as in production.
+        var empty = sigset_t()
+        var previous = sigset_t()
+        sigemptyset(&empty)
+        pthread_sigmask(SIG_SETMASK, &empty, &previous)
+        defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
         try process.run()
         drain(outputPipe.fileHandleForReading) { self.outputText.append($0) }
         drain(errorPipe.fileHandleForReading) { self.errorText.append($0) }

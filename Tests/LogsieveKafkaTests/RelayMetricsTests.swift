@@ -86,12 +86,12 @@ extension MockClusterTests {
 
 /// Kills a relay that a failed check left running, so that it does not
 /// outlive the test.
-private func stopIfRunning(_ relay: RelayProcess) {
+func stopIfRunning(_ relay: RelayProcess) {
     if relay.process.isRunning { relay.signal(SIGKILL) }
 }
 
 /// Returns the port from the relay's "metrics endpoint listening" log line.
-private func metricsPort(_ relay: RelayProcess) throws -> UInt16 {
+func metricsPort(_ relay: RelayProcess) throws -> UInt16 {
     #expect(relay.waitForLog("metrics endpoint listening"), "\(relay.standardError)")
     let line = try #require(relay.standardError.split(separator: "\n").first { $0.contains("metrics endpoint listening") })
     // The text and logfmt lines write address=…, JSON lines "address":"…".
@@ -100,7 +100,7 @@ private func metricsPort(_ relay: RelayProcess) throws -> UInt16 {
 }
 
 /// Sends one GET with curl and returns the status and the body.
-private func scrape(_ port: UInt16, _ path: String) throws -> (status: Int, body: String) {
+func scrape(_ port: UInt16, _ path: String) throws -> (status: Int, body: String) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
     process.arguments = ["--silent", "--max-time", "30", "--output", "-", "--write-out", "\n%{http_code}",
@@ -115,7 +115,7 @@ private func scrape(_ port: UInt16, _ path: String) throws -> (status: Int, body
     return (Int(text[text.index(after: newline)...]) ?? 0, String(text[..<newline]))
 }
 
-private func waitFor(_ port: UInt16, _ path: String, seconds: Double = 60,
+func waitFor(_ port: UInt16, _ path: String, seconds: Double = 60,
                      until isDone: ((status: Int, body: String)) -> Bool) throws -> (status: Int, body: String) {
     let deadline = Date().addingTimeInterval(seconds)
     var last = try scrape(port, path)
@@ -127,7 +127,7 @@ private func waitFor(_ port: UInt16, _ path: String, seconds: Double = 60,
 }
 
 /// Sample values by name and label set; comment lines skipped.
-private func samples(_ text: String) -> [String: Double] {
+func samples(_ text: String) -> [String: Double] {
     var result: [String: Double] = [:]
     for line in text.split(separator: "\n") where !line.hasPrefix("#") {
         guard let space = line.lastIndex(of: " ") else { continue }

@@ -111,6 +111,18 @@ import Testing
         #expect(Logger(level: .warning).isEnabled(.error))
         #expect(!Logger(level: .warning).isEnabled(.info))
     }
+
+    @Test func sharedLevelReachesCopies() {
+        var logger = Logger(level: .warning)
+        logger.sharedLevel = SharedLogLevel(.warning)
+        let copy = logger
+        #expect(!copy.isEnabled(.info))
+        logger.sharedLevel?.level = .info
+        #expect(copy.isEnabled(.info), "a copy follows the shared level")
+        var detached = copy
+        detached.sharedLevel = nil
+        #expect(!detached.isEnabled(.info), "without it, a copy has its own level")
+    }
 }
 
 @Suite struct HTTPRequestTests {

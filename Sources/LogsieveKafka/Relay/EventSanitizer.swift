@@ -8,12 +8,15 @@ import LogsieveCore
 public final class EventSanitizer {
     typealias Outcome = RecordBatchProcessor.Outcome
 
-    let batch: RecordBatchProcessor
+    private(set) var batch: RecordBatchProcessor
     /// The first worker, whose redactor also serves the headers and whose
     /// pipeline holds the enricher.
-    let processor: EventProcessor
+    private(set) var processor: EventProcessor
     private let headerJSON = ByteBuffer(capacity: 4096)
     private let headerOutput = ByteBuffer(capacity: 4096)
+    /// The counters of workers replaced by `replaceWorkers`.
+    private var retiredStats = ProcessingStats()
+    private var retiredCounts = RedactionCounts()
 
     /// `workers` as for `RecordBatchProcessor`: one pipeline expression, a
     /// redactor each.
@@ -26,10 +29,33 @@ public final class EventSanitizer {
         self.init(workers: [processor])
     }
 
+    /// Replaces the workers with `workers`, built from reloaded rules, and
+    /// keeps the counters of the old ones in `stats` and `counts`. Call it
+    /// only between batches, from `KafkaRelay.betweenBatches`, so that no
+    /// message is sanitized partly by the old and partly by the new rules.
+    /// The new workers must run the same pipeline expression and enricher.
+    public func replaceWorkers(_ workers: [EventProcessor]) {
+        batch.finish()
+        retiredStats.merge(batch.stats)
+        retiredCounts.merge(batch.counts)
+        batch = RecordBatchProcessor(workers: workers)
+        processor = workers[0]
+    }
+
     /// The threads that redact a batch.
     public var threadCount: Int { batch.workers.count }
-    public var stats: ProcessingStats { batch.stats }
-    public var counts: RedactionCounts { batch.counts }
+
+    public var stats: ProcessingStats {
+        var total = retiredStats
+        total.merge(batch.stats)
+        return total
+    }
+
+    public var counts: RedactionCounts {
+        var total = retiredCounts
+        total.merge(batch.counts)
+        return total
+    }
 
     /// Sanitizes one value alone and returns its outcome and output, valid
     /// until the next call on this sanitizer.

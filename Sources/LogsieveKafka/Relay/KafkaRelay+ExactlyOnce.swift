@@ -22,6 +22,9 @@ extension KafkaRelay {
                 stopError = fatal
             }
             if stopError != nil { break }
+            // The last batch was released and its transaction committed or
+            // aborted, so no message is in hand.
+            betweenBatches?()
             let batch = consumer.poll(timeoutMilliseconds: 100)
             monitor?.health.beginWork()
             if batch.isEmpty {

@@ -33,6 +33,10 @@ public final class KafkaRelay {
     var stopError: KafkaError?
     /// Per-partition enrich state in `--state-topic`, if configured.
     var stateTopic: StateTopicCoordinator?
+    /// Runs on the relay's thread between two consumer batches, when no
+    /// message is in hand. `logsieve kafka` swaps the sanitizer's workers
+    /// there after a SIGHUP (`EventSanitizer.replaceWorkers`). Set it before `run`.
+    public var betweenBatches: (() -> Void)?
     /// Health, readiness and metrics for `--metrics`; set before `run`.
     public var monitor: RelayMonitor? {
         didSet {
@@ -94,6 +98,7 @@ public final class KafkaRelay {
             monitor?.health.beginWork()
             handle(batch)
             consumer.releaseBatch()
+            betweenBatches?()
             producer.poll(timeoutMilliseconds: 0)
             applyDeliveryReports()
             storeOffsets()

@@ -99,7 +99,7 @@ struct ConfigKey: Sendable {
         ConfigKey("kafka.commit_interval", "--commit-interval", .value, .kafka),
         ConfigKey("kafka.flush_timeout", "--flush-timeout", .value, .kafka),
         ConfigKey("kafka.batch_size", "--batch-size", .value, .kafka),
-        ConfigKey("kafka.log_level", "--log-level", .value, .kafka, environment: "LOGSIEVE_KAFKA_LOG_LEVEL"),
+        ConfigKey("kafka.log_level", "--log-level", .value, .kafka, environment: "LOGSIEVE_KAFKA_LOG_LEVEL", reloadable: true),
     ]
 
     /// Keys with their own handling in `ConfigFile`, which have no row.

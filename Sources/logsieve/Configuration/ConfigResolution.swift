@@ -1,3 +1,5 @@
+import Foundation
+
 /// Combines the sources of the options, from weakest to strongest: the
 /// configuration file, the environment, the command line.
 enum ConfigResolution {
@@ -103,18 +105,23 @@ enum ConfigResolution {
         return arguments
     }
 
-    /// Returns the arguments of `logsieve kafka` with the file's options in
-    /// front, and the file. `KafkaOptions` reads the `LOGSIEVE_KAFKA_*` variables
-    /// itself, and the file leaves out the keys that they set.
-    static func kafkaArguments(
-        _ arguments: [String], environment: [String: String]
-    ) throws(UsageError) -> (arguments: [String], file: ConfigFile?) {
-        var commandLine = arguments
-        guard let path = try extractConfigPath(&commandLine, environment: environment) else { return (arguments, nil) }
-        let file = try loadFile(path, environment: environment)
-        // The filter settings go through the filter's parser inside KafkaOptions.
-        let front = file.kafkaArguments + file.filterArguments + (try environmentArguments(environment))
-        return (front + commandLine, file)
+    /// Resolves the options of `logsieve kafka` from `commandLine` (without
+    /// `--config`), the environment and the loaded `file`, whose options go
+    /// in front. SIGHUP calls this with the new file. `KafkaOptions` reads
+    /// the `LOGSIEVE_KAFKA_*` variables itself, and the file leaves out the
+    /// keys that they set.
+    static func kafkaOptions(commandLine: [String], file: ConfigFile?,
+                             environment: [String: String]) throws(UsageError) -> KafkaOptions {
+        var arguments = commandLine
+        if let file {
+            // The filter settings go through the filter's parser inside KafkaOptions.
+            arguments = file.kafkaArguments + file.filterArguments + (try environmentArguments(environment)) + commandLine
+        }
+        var options = try KafkaOptions.parse(arguments, environment: environment) { path in
+            FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) }
+        }
+        if let file { applyKafkaFile(file, to: &options.filter, environment: environment) }
+        return options
     }
 
     /// Applies the file's settings that are not options to the filter
