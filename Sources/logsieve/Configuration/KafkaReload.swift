@@ -57,7 +57,10 @@ final class KafkaReload {
     /// Rejects fingerprints with a random per-process key, because every
     /// instance in the group must write the same fingerprints.
     static func checkFingerprintKey(_ filter: FilterOptions, key: FingerprintKey) throws(UsageError) {
-        if key.isEphemeral && filter.replacement == .fingerprint && !filter.noRedact {
+        // A per-kind override (`--replace-kind password=fingerprint`) writes
+        // fingerprints too, even when the default mode does not.
+        let writesFingerprints = filter.replacement == .fingerprint || filter.replacementOverrides.values.contains(.fingerprint)
+        if key.isEphemeral && writesFingerprints && !filter.noRedact {
             throw UsageError("no fingerprint key configured; pass --key-file FILE or set \(KeyLoading.fileVariable), so that every instance in the group writes the same fingerprints")
         }
     }
