@@ -18,6 +18,23 @@ usage: logsieve-mock-cluster [--brokers N] [--topic NAME:PARTITIONS]...
        logsieve-mock-cluster count -b BOOTSTRAP --topic NAME [--wait-for N] [--timeout SECONDS]
 """
 
+let help = usage + """
+
+Starts librdkafka's mock cluster on 127.0.0.1, creates the topics, prints
+the bootstrap servers on one line and runs until SIGTERM or SIGINT.
+Limits of librdkafka 2.0.2's mock: each partition keeps about 5 MiB and
+silently deletes older messages beyond that; a group join takes about 3 s;
+a member that joins a running group, or a relay restarted in the same
+group, can wait a long time for its partitions (over 70 s has been seen
+with librdkafka's default timeouts; the tests set session.timeout.ms=6000).
+
+produce: one message per line of FILE, spread round-robin over the
+partitions whatever the key; with --key-delimiter, the text before the
+first CHAR is the key. Prints the number of messages produced.
+count: prints "end E deleted D", the sums of the partitions' high and low
+watermarks; --wait-for N first waits until E reaches N.
+"""
+
 func fail(_ message: String, status: Int32 = 2) -> Never {
     FileHandle.standardError.write(Data("logsieve-mock-cluster: \(message)\n".utf8))
     if status == 2 { FileHandle.standardError.write(Data((usage + "\n").utf8)) }
@@ -25,6 +42,10 @@ func fail(_ message: String, status: Int32 = 2) -> Never {
 }
 
 var arguments = CommandLine.arguments.dropFirst()
+if arguments.first == "-h" || arguments.first == "--help" {
+    print(help)
+    exit(0)
+}
 switch arguments.first {
 case "produce":
     arguments.removeFirst()

@@ -52,6 +52,14 @@ import Testing
         #expect(output.hasPrefix(#"{"Author\u0069zation": "Bearer [REDACTED:bearer:"#))
     }
 
+    @Test func spacesAndNonASCIIBytesInKeysAreIgnored() throws {
+        #expect(!(try redactLine(#"{"pass word": "pw-spaced-1"}"#)).contains("pw-spaced-1"))
+        #expect(!(try redactLine(#"{"pass\u00a0word": "pw-nbsp-1"}"#)).contains("pw-nbsp-1"))
+        // Invalid UTF-8 in the key: the record is invalid, and its envelope text is scrubbed.
+        let invalid = String(decoding: Array(#"{"pass"#.utf8) + [0xFF] + Array(#"word": "pw-invalid-1"}"#.utf8), as: UTF8.self)
+        #expect(!(try redactLine(invalid)).contains("pw-invalid-1"))
+    }
+
     @Test func addedAndExcludedKeys() throws {
         var configuration = RedactorConfiguration()
         configuration.keyRules.addSecretKey("X-Internal-Ticket")

@@ -13,6 +13,7 @@ struct RelayEndToEndTests {
     @Test func secondSignalExitsAtOnce() throws { try EndToEndCases.secondSignalExitsAtOnce(TestCluster(partitions: 1)) }
     @Test func cooperativeCloseBeforeAssignment() throws { try EndToEndCases.cooperativeCloseBeforeAssignment(TestCluster(partitions: 2)) }
     @Test func cooperativeRelaysAndRebalances() throws { try EndToEndCases.cooperativeRelaysAndRebalances(TestCluster(partitions: 4)) }
+    @Test func invalidFloodIsRateLimitedAndScrubbed() throws { try EndToEndCases.invalidFloodIsRateLimitedAndScrubbed(TestCluster(partitions: 1)) }
 }
 
 /// The same cases against the broker that `LOGSIEVE_TEST_KAFKA_BROKERS`
@@ -97,6 +98,26 @@ enum EndToEndCases {
 
         let committed = try committedOffsets(group: cluster.group("edge"), topic: cluster.raw, partitions: cluster.partitions, brokers: cluster.brokers)
         #expect(committed[0] == 5)
+    }
+
+    /// Many invalid messages: one warning line, not one per message, and
+    /// a key mangled by an invalid byte still has its value redacted.
+    static func invalidFloodIsRateLimitedAndScrubbed(_ cluster: TestCluster) throws {
+        let input = (0..<40).map { index in
+            TestMessage(partition: 0, value: Array(#"{"pass"#.utf8) + [0xFF] + Array(#"word":"HOSTILE\#(index)pw", "n": "#.utf8))
+        }
+        try produce(input, to: cluster.raw, brokers: cluster.brokers)
+        let relay = try RelayProcess(cluster.relayArguments(group: "flood", extra: ["--dead-letter", cluster.dlq]))
+        let deadLetters = try readAll(cluster.dlq, partitions: cluster.partitions, brokers: cluster.brokers, expecting: input.count)
+        relay.signal(SIGTERM)
+        #expect(relay.waitForExit() == 0, "\(relay.standardError)")
+
+        #expect(deadLetters.count == input.count)
+        for message in deadLetters {
+            #expect(!message.valueText.contains("HOSTILE"), "\(message.valueText)")
+        }
+        let warnings = relay.standardError.components(separatedBy: "message is not valid JSON").count - 1
+        #expect(warnings >= 1 && warnings <= 2, "\(warnings) warnings")
     }
 
     static func sigtermMidStreamCommitsDeliveredOnly(_ cluster: TestCluster) throws {

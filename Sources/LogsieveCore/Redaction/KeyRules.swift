@@ -180,7 +180,7 @@ public struct KeyRuleSet: Sendable {
     /// Normalises a key written in the rules (no JSON escapes).
     public static func normalize(_ key: String) -> [UInt8] {
         var normalized: [UInt8] = []
-        for byte in key.utf8 where byte != ASCII.minus && byte != 0x5F {
+        for byte in key.utf8 where byte != ASCII.minus && byte != 0x5F && byte != ASCII.space && byte < 0x80 {
             normalized.append(ByteClass.lowercased(byte))
         }
         return normalized
@@ -288,7 +288,10 @@ struct KeyNormalizer {
         if length > Self.capacity { start = length - Self.capacity }
         for index in start..<length {
             let byte = key[index]
-            if byte == ASCII.minus || byte == 0x5F { continue }
+            // Spaces and bytes outside ASCII are dropped too, so that a key
+            // mangled by a stray byte (`pass\xFFword`, `pass word`) in an
+            // invalid record still matches its rule: more is redacted, not less.
+            if byte == ASCII.minus || byte == 0x5F || byte == ASCII.space || byte >= 0x80 { continue }
             buffer[count] = ByteClass.lowercased(byte)
             count += 1
         }

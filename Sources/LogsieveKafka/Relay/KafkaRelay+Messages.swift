@@ -115,7 +115,8 @@ extension KafkaRelay {
                 summary.invalid += 1
                 reason = "invalid-json"
                 value = .borrowed(output)
-                log.warning("message is not valid JSON; sending the scrubbed envelope", LogKey.position(state.topicPartition, offset: message.offset))
+                // Rate-limited: one producer of bad input must not flood the log.
+                log.logLimited(.warning, "message is not valid JSON; sending the scrubbed envelope", LogKey.position(state.topicPartition, offset: message.offset))
             }
         } else {
             // A tombstone stays a tombstone, so compaction downstream works.
