@@ -147,11 +147,11 @@ enum KafkaCommand {
           --flush-timeout S    seconds to wait for delivery reports on
                                revocation and shutdown (default: 30)
           --batch-size N       messages per consumer batch (default: 4096)
-          --threads N          threads that redact each batch, each on its
-                               own share of the messages (default: the
-                               number of processors); enrich, headers and
-                               produce calls run on the relay's thread, in
-                               message order [LOGSIEVE_THREADS]
+          --threads N          threads that redact a batch of 1 MiB or more,
+                               each on its own share of the messages
+                               (default: the number of processors); enrich,
+                               headers and produce calls run on the relay's
+                               thread, in message order [LOGSIEVE_THREADS]
           --log-level LEVEL    error, warn, info (default) or debug
                                [LOGSIEVE_KAFKA_LOG_LEVEL]
           --log-format FMT     text (default), logfmt or json lines on stderr
