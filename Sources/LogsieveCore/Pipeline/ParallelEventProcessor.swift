@@ -30,19 +30,10 @@ public final class ParallelEventProcessor {
     /// to defer the stages from there on. Several workers need an
     /// expression that `runsOnSeveralThreads`.
     public init(workers: [EventProcessor], parallelThreshold: Int = 64 * 1024) {
-        precondition(!workers.isEmpty, "a parallel processor needs at least one worker")
-        let expression = workers[0].pipeline.expression
-        precondition(workers.count == 1 || expression.runsOnSeveralThreads,
-                     "a pipeline with redact after enrich runs on one worker")
+        orderedStages = WorkerGroups.orderedStages(for: workers)
         self.workers = workers
         self.parallelThreshold = parallelThreshold
         outputs = workers.map { _ in ByteBuffer(capacity: 1 << 20) }
-        if let stageIndex = expression.orderedStageStart {
-            for worker in workers { worker.deferStages(from: stageIndex) }
-            orderedStages = OrderedStageRunner(pipeline: workers[0].pipeline, from: stageIndex, redactor: workers[0].redactor)
-        } else {
-            orderedStages = nil
-        }
     }
 
     /// Takes one record from the framer. Records stay valid only until the
@@ -79,7 +70,7 @@ public final class ParallelEventProcessor {
             orderedStages.run(workers[0], output: outputs[0], to: output)
             return
         }
-        let groups = splitQueue(into: groupCount)
+        let groups = WorkerGroups.split(sizes: queue.lazy.map(\.bytes.count), into: groupCount, totalBytes: queuedBytes)
         let work = UnsafeSendable(value: (self, groups))
         DispatchQueue.concurrentPerform(iterations: groupCount) { index in
             let (processor, groups) = work.value
@@ -98,18 +89,10 @@ public final class ParallelEventProcessor {
     }
 
     /// The counters of all workers and the ordered stages together.
-    public var stats: ProcessingStats {
-        var total = workers.reduce(into: ProcessingStats()) { $0.merge($1.stats) }
-        if let orderedStages { total.merge(orderedStages.stats) }
-        return total
-    }
+    public var stats: ProcessingStats { WorkerGroups.stats(workers, orderedStages) }
 
     /// The redaction counts of all workers and the ordered stages together.
-    public var counts: RedactionCounts {
-        var total = workers.reduce(into: RedactionCounts()) { $0.merge($1.redactor.counts) }
-        if let orderedStages { total.merge(orderedStages.envelopeRedactor.counts) }
-        return total
-    }
+    public var counts: RedactionCounts { WorkerGroups.counts(workers, orderedStages) }
 
     private func canQueue(_ record: FramedRecord) -> Bool {
         guard record.kind == .line, workers[0].inputFormat == .json else { return record.kind != .multiLineValue }
@@ -120,24 +103,6 @@ public final class ParallelEventProcessor {
         return first == record.bytes.count || !EventProcessor.mayContinue(base, first: first, count: record.bytes.count)
     }
 
-    /// Cuts the queue into contiguous groups of about equal bytes.
-    private func splitQueue(into groupCount: Int) -> [Range<Int>] {
-        let target = queuedBytes / groupCount + 1
-        var groups: [Range<Int>] = []
-        var start = 0
-        var bytes = 0
-        for (index, record) in queue.enumerated() {
-            bytes += record.bytes.count + 1
-            if bytes >= target && groups.count < groupCount - 1 {
-                groups.append(start..<(index + 1))
-                start = index + 1
-                bytes = 0
-            }
-        }
-        groups.append(start..<queue.count)
-        while groups.count < groupCount { groups.append(queue.count..<queue.count) }
-        return groups
-    }
 }
 
 /// Carries values into `concurrentPerform`, whose iterations touch disjoint

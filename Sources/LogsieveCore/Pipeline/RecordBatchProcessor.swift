@@ -48,19 +48,10 @@ public final class RecordBatchProcessor {
     /// to defer the stages from there on. Several workers need an
     /// expression that `runsOnSeveralThreads`.
     public init(workers: [EventProcessor], parallelThreshold: Int = 64 * 1024) {
-        precondition(!workers.isEmpty, "a record batch processor needs at least one worker")
-        let expression = workers[0].pipeline.expression
-        precondition(workers.count == 1 || expression.runsOnSeveralThreads,
-                     "a pipeline with redact after enrich runs on one worker")
+        orderedStages = WorkerGroups.orderedStages(for: workers)
         self.workers = workers
         self.parallelThreshold = parallelThreshold
         outputs = workers.map { _ in ByteBuffer(capacity: 1 << 20) }
-        if let stageIndex = expression.orderedStageStart {
-            for worker in workers { worker.deferStages(from: stageIndex) }
-            orderedStages = OrderedStageRunner(pipeline: workers[0].pipeline, from: stageIndex, redactor: workers[0].redactor)
-        } else {
-            orderedStages = nil
-        }
         entries = .allocate(capacity: 1024)
     }
 
@@ -85,7 +76,7 @@ public final class RecordBatchProcessor {
             process(values, 0..<values.count, worker: 0)
             return
         }
-        let groups = Self.split(values, into: groupCount, totalBytes: totalBytes)
+        let groups = WorkerGroups.split(sizes: values.lazy.map(\.count), into: groupCount, totalBytes: totalBytes)
         let work = UnsafeSendable(value: (self, values, groups))
         DispatchQueue.concurrentPerform(iterations: groupCount) { index in
             let (processor, values, groups) = work.value
@@ -130,18 +121,10 @@ public final class RecordBatchProcessor {
     }
 
     /// The counters of all workers and the ordered stages together.
-    public var stats: ProcessingStats {
-        var total = workers.reduce(into: ProcessingStats()) { $0.merge($1.stats) }
-        if let orderedStages { total.merge(orderedStages.stats) }
-        return total
-    }
+    public var stats: ProcessingStats { WorkerGroups.stats(workers, orderedStages) }
 
     /// The redaction counts of all workers and the ordered stages together.
-    public var counts: RedactionCounts {
-        var total = workers.reduce(into: RedactionCounts()) { $0.merge($1.redactor.counts) }
-        if let orderedStages { total.merge(orderedStages.envelopeRedactor.counts) }
-        return total
-    }
+    public var counts: RedactionCounts { WorkerGroups.counts(workers, orderedStages) }
 
     /// Runs one group on one worker. Groups write disjoint entries.
     private func process(_ values: [UnsafeRawBufferPointer], _ group: Range<Int>, worker index: Int) {
@@ -165,24 +148,5 @@ public final class RecordBatchProcessor {
             entries[recordIndex] = Entry(worker: index, bytes: start..<output.count, events: eventsStart..<worker.deferredEvents.count,
                                          invalid: worker.stats.invalidRecords > invalidBefore)
         }
-    }
-
-    /// Cuts `values` into `groupCount` contiguous groups of about equal bytes.
-    private static func split(_ values: [UnsafeRawBufferPointer], into groupCount: Int, totalBytes: Int) -> [Range<Int>] {
-        let target = totalBytes / groupCount + 1
-        var groups: [Range<Int>] = []
-        var start = 0
-        var bytes = 0
-        for (index, value) in values.enumerated() {
-            bytes += value.count + 1
-            if bytes >= target && groups.count < groupCount - 1 {
-                groups.append(start..<(index + 1))
-                start = index + 1
-                bytes = 0
-            }
-        }
-        groups.append(start..<values.count)
-        while groups.count < groupCount { groups.append(values.count..<values.count) }
-        return groups
     }
 }
