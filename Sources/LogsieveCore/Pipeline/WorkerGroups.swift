@@ -1,6 +1,6 @@
-/// What `ParallelEventProcessor` and `RecordBatchProcessor` share: the
-/// checks on their workers, the ordered stages, the counters and the cut
-/// of a batch into one group per worker.
+/// The parts that `ParallelEventProcessor` and `RecordBatchProcessor`
+/// share: the checks on their workers, the ordered stages, the counters and
+/// the cut of a batch into one group per worker.
 enum WorkerGroups {
     /// Checks `workers` and, when their pipeline has an `enrich` stage, sets
     /// them to defer it and the stages after it to the returned runner.
@@ -14,14 +14,14 @@ enum WorkerGroups {
         return OrderedStageRunner(pipeline: workers[0].pipeline, from: stageIndex, redactor: workers[0].redactor)
     }
 
-    /// The counters of all workers and the ordered stages together.
+    /// Sums the counters of all workers and the ordered stages.
     static func stats(_ workers: [EventProcessor], _ orderedStages: OrderedStageRunner?) -> ProcessingStats {
         var total = workers.reduce(into: ProcessingStats()) { $0.merge($1.stats) }
         if let orderedStages { total.merge(orderedStages.stats) }
         return total
     }
 
-    /// The redaction counts of all workers and the ordered stages together.
+    /// Sums the redaction counts of all workers and the ordered stages.
     static func counts(_ workers: [EventProcessor], _ orderedStages: OrderedStageRunner?) -> RedactionCounts {
         var total = workers.reduce(into: RedactionCounts()) { $0.merge($1.redactor.counts) }
         if let orderedStages { total.merge(orderedStages.envelopeRedactor.counts) }
