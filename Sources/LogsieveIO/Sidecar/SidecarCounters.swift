@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 
 /// Counts of the sidecar inputs and outputs, for `--stats` and for a
@@ -30,8 +31,13 @@ public struct SidecarCounters: Sendable, Equatable {
 }
 
 /// The shared, lock-protected `SidecarCounters` of one run.
-public final class SidecarMetrics: Sendable {
-    private let counters = Mutex(SidecarCounters())
+///
+/// NOTE: an NSLock (a pthread mutex) rather than `Mutex`. ThreadSanitizer
+/// reported the socket sink's thread and the main thread as racing inside
+/// `Mutex.withLock`, probably because it does not model that futex.
+public final class SidecarMetrics: @unchecked Sendable {
+    private let lock = NSLock()
+    private var counters = SidecarCounters()
     private let observer: (@Sendable (SidecarCounters) -> Void)?
 
     /// `observer` receives the counters after every update, such as a
@@ -42,15 +48,17 @@ public final class SidecarMetrics: Sendable {
     }
 
     public func update(_ body: (inout SidecarCounters) -> Void) {
-        let updated = counters.withLock { counters in
-            body(&counters)
-            return counters
-        }
+        lock.lock()
+        body(&counters)
+        let updated = counters
+        lock.unlock()
         observer?(updated)
     }
 
     /// A copy of the counters at this moment.
     public var snapshot: SidecarCounters {
-        counters.withLock { $0 }
+        lock.lock()
+        defer { lock.unlock() }
+        return counters
     }
 }
