@@ -26,7 +26,8 @@ struct EventFields {
         span(path[...])
     }
 
-    /// A slice, so that the rest of a path after an indexed member needs no new array.
+    /// Returns the span at a path slice, so that the rest of a path after an
+    /// indexed member needs no new array.
     private func span(_ path: ArraySlice<JSONPath.Component>) -> (start: Int, end: Int)? {
         if let members, case .key(let key)? = path.first {
             guard let member = members.member(key, text) else { return nil }

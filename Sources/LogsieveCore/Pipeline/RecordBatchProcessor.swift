@@ -13,18 +13,18 @@ import Glibc
 /// count. Each record is one unit: a value that does not parse is one
 /// invalid-input envelope, never joined with the next record.
 public final class RecordBatchProcessor {
-    /// What became of one record.
+    /// The outcome of one record.
     public enum Outcome: Equatable, Sendable {
-        /// The output holds the record's events, one per line.
+        /// The output contains the record's events, one per line.
         case events
-        /// The output holds the scrubbed invalid-input envelope.
+        /// The output contains the scrubbed invalid-input envelope.
         case invalid
         /// Nothing to send: the record was empty or whitespace, or a
         /// `select` stage dropped every event.
         case nothing
     }
 
-    /// Where one record's output sits after `prepare`.
+    /// The position of one record's output after `prepare`.
     private struct Entry {
         var worker = 0
         var bytes = 0..<0
@@ -136,8 +136,8 @@ public final class RecordBatchProcessor {
             let invalidBefore = worker.stats.invalidRecords
             let value = values[recordIndex]
             // A value with a line break may be pretty-printed JSON or several
-            // NDJSON lines; either way it is one record, as it is one unit
-            // of delivery upstream.
+            // NDJSON lines. Either way it is one record, because it is one
+            // unit of delivery upstream.
             let hasLineBreak = value.count > 0 && memchr(value.baseAddress!, Int32(ASCII.newline), value.count) != nil
             var record = FramedRecord.external(kind: hasLineBreak ? .multiLineValue : .line, bytes: value, lineNumber: 1)
             if worker.process(record, to: output) == .continuesOnNextLine {

@@ -10,7 +10,7 @@ public final class EventSanitizer {
 
     private(set) var batch: RecordBatchProcessor
     /// The first worker, whose redactor also serves the headers and whose
-    /// pipeline holds the enricher.
+    /// pipeline contains the enricher.
     private(set) var processor: EventProcessor
     private let headerJSON = ByteBuffer(capacity: 4096)
     private let headerOutput = ByteBuffer(capacity: 4096)

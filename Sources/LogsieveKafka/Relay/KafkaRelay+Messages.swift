@@ -1,7 +1,7 @@
 /// The hot path: one consumed message to one produced message.
 extension KafkaRelay {
     /// Handles one consumer batch in order. The values are redacted first,
-    /// all together, so that several threads can share the work; the
+    /// all together, so that several threads can share the work. The
     /// ordered stages, headers and produce calls then run here, message by
     /// message.
     func handle(_ batch: [ConsumedMessage]) {
